@@ -1,0 +1,15 @@
+/*
+ * engine.h: the one public header of libengine, the domain of nimadm-tui.
+ * Everything outside engine/ includes only this. The engine never includes
+ * curses and never prints: it reports through callbacks and struct err.
+ */
+#ifndef NIMADM_ENGINE_H
+#define NIMADM_ENGINE_H
+
+#include "util.h"
+#include "cmd.h"
+#include "help.h"
+#include "site.h"
+/* modules: one line each, keep sorted */
+
+#endif
