@@ -143,17 +143,17 @@ $(SIMSTAMP): $(NIMSIM) sim/COMMANDS $(wildcard sim/labs/*)
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/test_engine_%: tests/unit/test_engine_%.c $(TEST_SUPPORT_OBJ) $(LIBENGINE)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -o $@ $^ \
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -o $@ $(filter %.c %.o %.a,$^) \
 		$(ENGINE_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(APP_OBJ) $(LIBTUI) $(LIBENGINE)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TUI_CFLAGS) $(TEST_CFLAGS) -Iengine -Itui -Iscreens \
-		-Icli -Itests/support -o $@ $^ $(TUI_LIBS) $(ENGINE_LIBS) $(TEST_LIBS)
+		-Icli -Itests/support -o $@ $(filter %.c %.o %.a,$^) $(TUI_LIBS) $(ENGINE_LIBS) $(TEST_LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(TEST_SUPPORT_OBJ) $(LIBENGINE)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -o $@ $^ \
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -o $@ $(filter %.c %.o %.a,$^) \
 		$(ENGINE_LIBS) $(TEST_LIBS)
 
 tests: all $(ENGINE_TESTS) $(OTHER_TESTS) $(BENCHES)

@@ -11,5 +11,12 @@
 #include "help.h"
 #include "site.h"
 /* modules: one line each, keep sorted */
+#include "aixparse.h"
+#include "inventory.h"
+#include "kb.h"
+#include "level.h"
+#include "logread.h"
+#include "params.h"
+#include "phase.h"
 
 #endif
