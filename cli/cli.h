@@ -54,8 +54,20 @@ struct cli_command {
 extern const struct cli_command cli_commands[];
 const struct cli_command *cli_find(const char *name);
 
+cli_fn cli_attach;
+cli_fn cli_cancel;
 cli_fn cli_inventory;
+cli_fn cli_jobs;
 cli_fn cli_lab;
 cli_fn cli_log;
+cli_fn cli_run;
+
+/* Follows job id to its end (text, or JSON Lines); the exit code of the job. */
+int cli_follow(struct cli *cli, struct site *site, const char *id, int json, int new_only);
+/* Submits a job for validated parameters; id filled on CLI_OK. */
+int cli_submit(struct cli *cli, struct site *site, const struct nimadm_params *p, int step,
+               int from_phase, char id[JOB_ID_MAX]);
+/* The lock key of a job: its client, else its mksysb, else its SPOT. */
+const char *cli_job_key(const struct nimadm_params *p);
 
 #endif

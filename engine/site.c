@@ -228,33 +228,49 @@ struct site *site_open(const struct site_opts *o, struct err *e)
 	                                    : site_default_state_dir(s->lab != NULL);
 	if (site_mkdirs(s->state_dir, 1, e) != 0)
 		goto fail;
+	{
+		/* Absolute, because a job's supervisor works from "/". */
+		char resolved[PATH_MAX];
+		if (realpath(s->state_dir, resolved) != NULL) {
+			free(s->state_dir);
+			s->state_dir = xstrdup(resolved);
+		}
+	}
 
-	s->set = cmdset_new();
 	s->master = host_local_new("master");
 	if (s->lab != NULL) {
-		char *bin = xasprintf("%s/bin", s->sim_dir);
 		s->lab_state = lab_state_dir(s->state_dir, s->lab);
-		if (site_mkdirs(s->lab_state, 0, e) != 0) {
-			free(bin);
+		if (site_mkdirs(s->lab_state, 0, e) != 0)
 			goto fail;
-		}
-		/* Only the simulator's commands: a lab never reaches the real system. */
-		cmdset_setenv(s->set, "PATH", bin);
-		cmdset_setenv(s->set, "NIMSIM_LAB", s->lab);
-		cmdset_setenv(s->set, "NIMSIM_STATE", s->lab_state);
-		free(bin);
-		if (run_nimsim(s, "validate", e) != 0)
-			goto fail;
-	} else {
-		cmdset_setenv(s->set, "PATH", aix_path);
-		cmdset_setenv(s->set, "NIMSIM_LAB", NULL);
 	}
+	s->set = site_new_cmdset(s);
+	if (s->lab != NULL && run_nimsim(s, "validate", e) != 0)
+		goto fail;
 	free(demo);
 	return s;
 fail:
 	free(demo);
 	site_free(&s);
 	return NULL;
+}
+
+struct cmdset *site_new_cmdset(const struct site *s)
+{
+	struct cmdset *set = cmdset_new();
+
+	if (s->lab != NULL) {
+		char *bin = xasprintf("%s/bin", s->sim_dir);
+		/* Only the simulator's commands: a lab never reaches the real system. */
+		cmdset_setenv(set, "PATH", bin);
+		cmdset_setenv(set, "NIMSIM_LAB", s->lab);
+		cmdset_setenv(set, "NIMSIM_STATE", s->lab_state);
+		free(bin);
+	} else {
+		cmdset_setenv(set, "PATH", aix_path);
+		cmdset_setenv(set, "NIMSIM_LAB", NULL);
+		cmdset_setenv(set, "NIMSIM_STATE", NULL);
+	}
+	return set;
 }
 
 int site_lab_reset(struct site *s, struct err *e)

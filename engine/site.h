@@ -28,6 +28,8 @@ struct site {
 /* Opens the site; on a lab, checks the lab file with `nimsim validate`. */
 struct site *site_open(const struct site_opts *o, struct err *e);
 void site_free(struct site **s);
+/* A new command set with the site's environment (PATH, the lab's variables). */
+struct cmdset *site_new_cmdset(const struct site *s);
 
 /* The default state directory: $NIMADM_TUI_STATE_DIR, else /var/adm/ras/nimadm-tui
  * for root on a real master, else $XDG_STATE_HOME/nimadm-tui (~/.local/state). Owned. */
