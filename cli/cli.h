@@ -56,6 +56,7 @@ const struct cli_command *cli_find(const char *name);
 
 cli_fn cli_attach;
 cli_fn cli_cancel;
+cli_fn cli_continue;
 cli_fn cli_inventory;
 cli_fn cli_jobs;
 cli_fn cli_lab;

@@ -9,6 +9,7 @@ const struct cli_command cli_commands[] = {
 	{ "run", cli_run, "validate nimadm's flags, start the job under a journal, follow it" },
 	{ "jobs", cli_jobs, "list every job on this master" },
 	{ "attach", cli_attach, "attach ID: follow a job again" },
+	{ "continue", cli_continue, "continue ID: let a paused step-mode job run its next phase" },
 	{ "cancel", cli_cancel, "cancel ID [--cleanup]: stop a job, then run nimadm -C" },
 	{ "log", cli_log, "log --summary FILE: what a nimadm log says" },
 	{ "inventory", cli_inventory, "print the NIM inventory (clients, resources, VGs)" },

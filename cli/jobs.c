@@ -245,3 +245,22 @@ int cli_cancel(struct cli *cli, int argc, char **argv)
 	job_info_free(&ji);
 	return rc;
 }
+
+int cli_continue(struct cli *cli, int argc, char **argv)
+{
+	struct site *site;
+	struct err e;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		cli_error(cli, "usage: nimadm-tui continue ID");
+		return CLI_USAGE;
+	}
+	if ((site = cli_site(cli)) == NULL)
+		return CLI_USAGE;
+	err_clear(&e);
+	if (job_continue(site, argv[1], &e) != 0) {
+		cli_error(cli, "%s", e.msg);
+		return CLI_FAILED;
+	}
+	return CLI_OK;
+}
