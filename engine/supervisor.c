@@ -229,7 +229,8 @@ static void sup_on_event(void *arg, const struct phase_event *ev)
 		}
 		break;
 	case PHASE_EV_PHASE_END:
-		if (ev->phase >= 1 && ev->phase <= JOB_PHASES)
+		/* skipped phases (not asked for with -P) never ran: no end time */
+		if (ev->phase >= 1 && ev->phase <= JOB_PHASES && ev->status != PHASE_SKIPPED)
 			ji->phase_end[ev->phase] = job_now_ms();
 		break;
 	case PHASE_EV_PROGRESS:
