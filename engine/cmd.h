@@ -21,7 +21,7 @@ enum cmd_stream { CMD_STDOUT = 1, CMD_STDERR = 2 };
 
 /* Flags passed with a line. */
 #define CMD_LINE_TRUNCATED 0x1 /* the line was longer than CMD_LINE_MAX */
-#define CMD_LINE_NO_EOL 0x2    /* last line of the stream, without a newline */
+#define CMD_LINE_NO_EOL    0x2 /* last line of the stream, without a newline */
 
 enum host_kind { HOST_LOCAL, HOST_SSH, HOST_NIM };
 enum nim_connect { NIM_CONNECT_SHELL, NIM_CONNECT_NIMSH };
@@ -33,6 +33,8 @@ enum nim_connect { NIM_CONNECT_SHELL, NIM_CONNECT_NIMSH };
  *    the cmdset's PATH (cmdset_setenv), not in the parent's.
  *  - HOST_NIM: the command is quoted with quote_sh_argv() and run on `via`
  *    as `rsh NAME 'cmd'` (connect shell) or `c_rsh NAME 'cmd'` (nimsh).
+ *    The result's status is that of rsh/c_rsh: rsh does not pass on the
+ *    remote command's exit status, so a caller that needs it must print it.
  *  - HOST_SSH: libssh to ssh_addr:ssh_port (see ssh fields).
  */
 struct host {
@@ -43,10 +45,10 @@ struct host {
 	enum nim_connect connect;
 	/* HOST_SSH */
 	char *ssh_addr;
-	unsigned ssh_port;        /* 0: 22 */
-	char *ssh_user;           /* NULL: root */
-	char *ssh_key;            /* private key file; NULL: agent, then ~/.ssh/id_* */
-	char *ssh_known_hosts;    /* NULL: ~/.ssh/known_hosts */
+	unsigned ssh_port;     /* 0: 22 */
+	char *ssh_user;        /* NULL: root */
+	char *ssh_key;         /* private key file; NULL: agent, then ~/.ssh/id_* */
+	char *ssh_known_hosts; /* NULL: ~/.ssh/known_hosts */
 	int ssh_connect_timeout_ms;
 };
 struct host *host_local_new(const char *name);
@@ -64,13 +66,15 @@ struct cmd_spec {
 
 struct cmd_result {
 	int exited;            /* 1: ended by exit(); status valid */
-	int status;            /* exit status; 127 when the program could not be started */
+	int status;            /* exit status; 127 when the program could not be started;
+	                          128 + signal when killed, so `status != 0` means failure */
 	int signal;            /* terminating signal, 0 if it exited */
 	int timed_out;         /* stopped because timeout_ms passed */
 	int cancelled;         /* stopped by cmd_cancel() */
 	int start_errno;       /* errno of a failed exec/start, else 0 */
 	long long duration_ms; /* from start to the end */
-	char errmsg[256];      /* a transport error in words (empty when none) */
+	char errmsg[256];      /* a transport error in words (empty when none): "lsnim: No
+	                          such file or directory", "timed out after 5000 ms" */
 };
 
 struct cmd;
@@ -78,9 +82,14 @@ struct cmdset;
 
 /*
  * Callbacks, all optional. `line` is NUL-terminated, without its newline,
- * raw bytes (control characters kept); valid only during the callback.
- * `data` sees the raw bytes as read (for logs that must be exact).
+ * raw bytes (control characters kept, may hold NULs: use len); valid only
+ * during the callback. Lines longer than CMD_LINE_MAX come as their first
+ * CMD_LINE_MAX bytes with CMD_LINE_TRUNCATED. `data` sees the raw bytes as
+ * read (for logs that must be exact), before the lines made from them.
  * After `done` returns, the command is freed: drop your pointer to it.
+ * Callbacks run inside cmdset_dispatch(); they may start and cancel commands
+ * and even run a nested loop (cmd_capture_run), during which the command whose
+ * callback is running is left alone. They must not call cmdset_free().
  */
 struct cmd_cb {
 	void (*line)(void *arg, struct cmd *c, enum cmd_stream s, const char *line, size_t len,
@@ -90,21 +99,41 @@ struct cmd_cb {
 	void *arg;
 };
 
+/*
+ * A set of commands polled together. cmdset_new() sets SIGPIPE to SIG_IGN if
+ * it is SIG_DFL (a child that exits without reading its stdin must not kill
+ * us; the write fails with EPIPE instead), and SIGCHLD to SIG_DFL if it is
+ * SIG_IGN (else the kernel reaps our children and their status is lost).
+ * No SIGCHLD handler is needed or installed: children are reaped with
+ * waitpid(pid, WNOHANG) after EOF on their pipes. Don't waitpid(-1) elsewhere.
+ */
 struct cmdset *cmdset_new(void);
-/* Cancels and reaps anything still running (bounded: SIGKILL after grace). */
+/* Cancels and reaps anything still running (bounded: SIGKILL after the grace,
+ * then a second for the pipes to close); no callbacks are called. */
 void cmdset_free(struct cmdset **set);
 /* Environment overrides for local children (NULL value: unset). */
 void cmdset_setenv(struct cmdset *set, const char *name, const char *value);
 /* Grace between SIGTERM and SIGKILL on cancel/timeout (default 2000 ms). */
 void cmdset_set_grace(struct cmdset *set, int ms);
 
-/* Starts a command; NULL with e filled on failure to even try (bad spec). */
+/*
+ * Starts a command; NULL with e filled on failure to even try: a bad spec,
+ * HOST_SSH (not available yet), or no resources (too many open files, fork
+ * failed). A program that cannot be executed is not such a failure: `done`
+ * reports it (status 127, start_errno, errmsg). `done` is never called from
+ * inside cmd_start(), only from cmdset_dispatch().
+ */
 struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const struct cmd_cb *cb,
                       struct err *e);
-/* SIGTERM to the process group, grace, SIGKILL; `done` follows with cancelled=1. */
+/* SIGTERM (and SIGCONT) to the process group, grace, SIGKILL; `done` follows
+ * with cancelled=1. No effect once the command is stopping or done. */
 void cmd_cancel(struct cmd *c);
+/* The local process (the process group's leader): for HOST_NIM the rsh. */
 pid_t cmd_pid(const struct cmd *c);
+/* The argv as given in the spec. Owned by the command. */
 const char *const *cmd_argv(const struct cmd *c);
+/* The argv actually run: for HOST_NIM {"rsh"|"c_rsh", name, quoted}. Owned. */
+const char *const *cmd_exec_argv(const struct cmd *c);
 
 /* Event-loop integration: the caller polls. Never blocks. */
 size_t cmdset_npollfds(const struct cmdset *set);
@@ -119,7 +148,13 @@ size_t cmdset_active(const struct cmdset *set);
  * passes (-1: no limit). Returns 0 when idle, -1 on time out. */
 int cmdset_run(struct cmdset *set, int max_ms);
 
-/* Run one command to completion and collect its output (stdout, stderr as text). */
+/*
+ * Run one command to completion and collect its output (stdout, stderr as the
+ * exact bytes, always NUL-terminated). The other commands of the set keep
+ * being serviced meanwhile. cap is initialised here (not freed first: call
+ * cmd_capture_free between uses). Returns 0 when the command ran (whatever its
+ * status: look at cap->res), -1 with e filled when cmd_start() failed.
+ */
 struct cmd_capture {
 	struct strbuf out;
 	struct strbuf err;
@@ -129,7 +164,13 @@ int cmd_capture_run(struct cmdset *set, const struct cmd_spec *spec, struct cmd_
                     struct err *e);
 void cmd_capture_free(struct cmd_capture *cap);
 
-/* For display only: control characters and invalid bytes escaped (^X, \xNN). Owned. */
+/*
+ * For display only, never for logs: C0 control characters as ^X (NUL ^@, ESC
+ * ^[, CR ^M), DEL as ^?, C1 controls (U+0080-U+009F) and bytes that are not
+ * valid UTF-8 as \xNN per byte; valid UTF-8 is kept. TAB is expanded to spaces
+ * up to the next multiple of 8 columns counted from the start of s (each
+ * character one column). A backslash is not escaped. Owned.
+ */
 char *cmd_escape_display(const char *s, size_t len);
 
 /*

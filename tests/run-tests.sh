@@ -26,7 +26,7 @@ for t in tests/*/t_*.sh; do
 done
 
 want() {
-	[ $# -eq 0 ] && return 0
+	[ ${#FILTERS[@]} -eq 0 ] && return 0
 	for f in "${FILTERS[@]}"; do
 		case "$1" in *"$f"*) return 0 ;; esac
 	done
