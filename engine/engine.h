@@ -13,9 +13,12 @@
 /* modules: one line each, keep sorted */
 #include "aixparse.h"
 #include "inventory.h"
+#include "job.h"
+#include "jobtail.h"
 #include "kb.h"
 #include "level.h"
 #include "logread.h"
+#include "nfsprobe.h"
 #include "params.h"
 #include "phase.h"
 
