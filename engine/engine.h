@@ -18,6 +18,7 @@
 #include "kb.h"
 #include "level.h"
 #include "logread.h"
+#include "nfsprobe.h"
 #include "params.h"
 #include "phase.h"
 
