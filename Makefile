@@ -69,6 +69,8 @@ BENCH_SRC    = $(sort $(wildcard tests/bench/*.c))
 BENCHES      = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps demo check asan bench install uninstall clean format lint-man tests
+# Keep intermediate objects (test objects) between runs.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: nimadm-tui $(SIMSTAMP)
@@ -141,20 +143,29 @@ $(SIMSTAMP): $(NIMSIM) sim/COMMANDS $(wildcard sim/labs/*)
 	@touch $@
 
 # --- tests -------------------------------------------------------------------
-$(BUILD)/tests/test_engine_%: tests/unit/test_engine_%.c $(TEST_SUPPORT_OBJ) $(LIBENGINE)
+# Tests and benchmarks compile to objects first, so dependency files never name a
+# source that may go away. Engine tests see only engine/ (no tui.h to include).
+$(BUILD)/tests/obj/test_engine_%.o: tests/unit/test_engine_%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -o $@ $(filter %.c %.o %.a,$^) \
-		$(ENGINE_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(APP_OBJ) $(LIBTUI) $(LIBENGINE)
+$(BUILD)/tests/obj/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TUI_CFLAGS) $(TEST_CFLAGS) -Iengine -Itui -Iscreens \
-		-Icli -Itests/support -o $@ $(filter %.c %.o %.a,$^) $(TUI_LIBS) $(ENGINE_LIBS) $(TEST_LIBS)
+		-Icli -Itests/support -c -o $@ $<
 
-$(BUILD)/bench/%: tests/bench/%.c $(TEST_SUPPORT_OBJ) $(LIBENGINE)
+$(BUILD)/bench/obj/%.o: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -o $@ $(filter %.c %.o %.a,$^) \
-		$(ENGINE_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(TEST_CFLAGS) -Iengine -Itests/support -c -o $@ $<
+
+$(BUILD)/tests/test_engine_%: $(BUILD)/tests/obj/test_engine_%.o $(TEST_SUPPORT_OBJ) $(LIBENGINE)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/obj/%.o $(TEST_SUPPORT_OBJ) $(APP_OBJ) $(LIBTUI) $(LIBENGINE)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS) $(ENGINE_LIBS) $(TEST_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/obj/%.o $(TEST_SUPPORT_OBJ) $(LIBENGINE)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(TEST_LIBS)
 
 tests: all $(ENGINE_TESTS) $(OTHER_TESTS) $(BENCHES)
 
