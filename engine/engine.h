@@ -17,6 +17,7 @@
 #include "jobtail.h"
 #include "kb.h"
 #include "level.h"
+#include "logdoc.h"
 #include "logread.h"
 #include "nfsprobe.h"
 #include "params.h"

@@ -10,6 +10,7 @@ export NIMADM_TUI_PROG="$BUILD/nimadm-tui" NIMADM_TUI_SIMDIR="$BUILD/sim"
 rc=0
 for b in "$BUILD"/bench/* tests/bench/bench_*.sh; do
 	[ -e "$b" ] || continue
+	case "$b" in *.sh) ;; *) [ -f "$b" ] && [ -x "$b" ] || continue ;; esac
 	echo "=== ${b##*/}"
 	case "$b" in
 	*.sh) bash "$b" || rc=1 ;;
