@@ -73,7 +73,8 @@ BENCHES      = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: nimadm-tui $(SIMSTAMP)
+# The source tree's ./nimadm-tui is the default build's; other builds stay in $(BUILD).
+all: $(if $(filter build,$(BUILD)),nimadm-tui,$(PROG)) $(SIMSTAMP)
 
 nimadm-tui: $(PROG)
 	cp $(PROG) $@

@@ -777,6 +777,7 @@ static void host_free(struct sim_host *h)
 	free(h->lvs);
 	filesets_free(&h->filesets);
 	strv_free(&h->bootlist);
+	strv_free(&h->nimadm_faults);
 	free(h);
 }
 
@@ -1323,6 +1324,26 @@ static int host_key(struct loader *ld, struct sim_host *h, const char *key, cons
 			ld_fail(ld, "connect_timeout_ms must be 0 to 3600000");
 			return -1;
 		}
+	} else if (!h->is_master && strcmp(key, "nimadm_fault") == 0) {
+		struct strv w = { 0 };
+		struct err we;
+		if (sim_words_split(value, &w, &we) != 0) {
+			ld_fail(ld, "nimadm_fault: %s", we.msg);
+			strv_free(&w);
+			return -1;
+		}
+		for (size_t i = 0; i < w.n; i++) {
+			if (!sim_nimadm_fault_known(w.v[i])) {
+				ld_fail(
+				    ld,
+				    "nimadm_fault: nimadm cannot inject '%s' (see sim/README.md)",
+				    w.v[i]);
+				strv_free(&w);
+				return -1;
+			}
+		}
+		strv_free(&h->nimadm_faults);
+		h->nimadm_faults = w;
 	} else if (!h->is_master && strcmp(key, "slow_ms") == 0) {
 		if (parse_long(value, 0, 3600000, &h->slow_ms) != 0) {
 			ld_fail(ld, "slow_ms must be 0 to 3600000");
@@ -1643,7 +1664,8 @@ static int host_expand(struct loader *ld, struct sim_host *h)
 	if (h->default_lvs) {
 		/* the standard LVs first (a lab line of the same name replaces one), then the lab's
 		 */
-		struct sim_lv *lvs = xcalloc(h->nlvs + sim_cat_nrootvg + 1, sizeof *lvs);
+		size_t cap = h->nlvs + sim_cat_nrootvg + 1;
+		struct sim_lv *lvs = xcalloc(cap, sizeof *lvs);
 		char *used = xcalloc(h->nlvs + 1, 1);
 		size_t n = 0;
 		for (size_t i = 0; i < sim_cat_nrootvg; i++) {
@@ -1669,7 +1691,7 @@ static int host_expand(struct loader *ld, struct sim_host *h)
 		free(h->lvs);
 		h->lvs = lvs;
 		h->nlvs = n;
-		h->caplvs = h->nlvs + sim_cat_nrootvg + 1;
+		h->caplvs = cap;
 	}
 	return 0;
 }
@@ -1804,6 +1826,26 @@ struct overlay {
 	const char *state_file;
 };
 
+/* A NIM resource a command defined (nimadm -N): its section starts with `type = KIND`. */
+static void overlay_new_res(struct loader *ld, const char *name, const char *type)
+{
+	struct sim_lab *lab = ld->lab;
+	enum sim_res_type t;
+	struct sim_res *r;
+
+	if (!valid_name(name) || res_type(type, &t) != 0 || nim_name_line(lab, name) != 0) {
+		ld_fail(ld, "cannot define %s %s", type, name);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->name = xstrdup(name);
+	r->type = t;
+	r->simages = 1;
+	r->size_mb = -1;
+	GROW(lab->res, lab->nres, lab->capres);
+	lab->res[lab->nres++] = r;
+}
+
 static void overlay_apply(void *arg, const char *section, const char *key, const char *value)
 {
 	struct overlay *ov = arg;
@@ -1819,6 +1861,8 @@ static void overlay_apply(void *arg, const char *section, const char *key, const
 		host_key(ld, h, key, value, 1);
 	else if ((r = sim_lab_res(ld->lab, section)) != NULL)
 		res_key(ld, r, key, value, 1);
+	else if (strcmp(key, "type") == 0)
+		overlay_new_res(ld, section, value);
 	/* state of objects the lab no longer has is ignored */
 }
 
@@ -1960,6 +2004,7 @@ struct sim_lab *sim_lab_load(const char *path, const char *state_dir, struct err
 		struct sim_state *st = sim_state_load(state_dir, e);
 		char *src = xasprintf("%s/state.ini", state_dir);
 		struct overlay ov = { &ld, src };
+		size_t lab_res = lab->nres;
 		if (st == NULL) {
 			free(src);
 			goto fail;
@@ -1968,6 +2013,12 @@ struct sim_lab *sim_lab_load(const char *path, const char *state_dir, struct err
 		ld.line = 0;
 		sim_state_each(st, overlay_apply, &ov);
 		sim_state_free(&st);
+		for (size_t i = lab_res; i < lab->nres && !ld.failed; i++) {
+			free(ld.ctx);
+			ld.ctx = xasprintf("%s %s", sim_res_type_name(lab->res[i]->type),
+			                   lab->res[i]->name);
+			res_finish(&ld, lab->res[i]);
+		}
 		free(src);
 		ld.src = lab->base;
 		if (ld.failed)

@@ -121,7 +121,8 @@ struct sim_host {
 	struct sim_lv *lvs;
 	size_t nlvs, caplvs;
 	struct sim_filesets filesets;
-	struct strv bootlist; /* empty: the disks holding hd5 */
+	struct strv bootlist;      /* empty: the disks holding hd5 */
+	struct strv nimadm_faults; /* nimadm_fault: failures nimadm injects (nimadm.c) */
 };
 
 /* NIM resource types, in lsnim's order of presentation. */
@@ -397,6 +398,11 @@ sim_cmd_fn sim_sys_hostname;
 sim_cmd_fn sim_sys_uname;
 sim_cmd_fn sim_remote_rsh;
 sim_cmd_fn sim_remote_c_rsh;
+sim_cmd_fn sim_nimadm_nimadm;
+sim_cmd_fn sim_files_cat;
+
+/* Whether name is a failure nimadm can inject (the client key nimadm_fault). */
+int sim_nimadm_fault_known(const char *name);
 
 /* Shared by lslpp and nim -o lslpp: prints a fileset list as `lslpp FLAGS`. */
 int sim_lpp_print(const struct sim_filesets *fs, int argc, char **argv, const char *cmd);
