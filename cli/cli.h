@@ -55,13 +55,16 @@ extern const struct cli_command cli_commands[];
 const struct cli_command *cli_find(const char *name);
 
 cli_fn cli_attach;
+cli_fn cli_bundle;
 cli_fn cli_cancel;
 cli_fn cli_continue;
 cli_fn cli_inventory;
 cli_fn cli_jobs;
 cli_fn cli_lab;
 cli_fn cli_log;
+cli_fn cli_postcheck;
 cli_fn cli_run;
+cli_fn cli_snapshot;
 
 /* Follows job id to its end (text, or JSON Lines); the exit code of the job. */
 int cli_follow(struct cli *cli, struct site *site, const char *id, int json, int new_only);

@@ -12,6 +12,8 @@
 #include "site.h"
 /* modules: one line each, keep sorted */
 #include "aixparse.h"
+#include "bundle.h"
+#include "compare.h"
 #include "inventory.h"
 #include "job.h"
 #include "jobtail.h"
@@ -22,5 +24,7 @@
 #include "nfsprobe.h"
 #include "params.h"
 #include "phase.h"
+#include "postcheck.h"
+#include "snapshot.h"
 
 #endif
