@@ -358,8 +358,8 @@ struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const str
 		c->tp = &cmd_local_transport;
 		break;
 	case HOST_SSH:
-		err_set(e, "ssh transport: not available yet");
-		goto fail;
+		c->tp = &cmd_ssh_transport;
+		break;
 	default:
 		err_set(e, "cannot start %s: unknown host kind %d", spec->argv[0], (int)h->kind);
 		goto fail;
@@ -464,7 +464,7 @@ static int cmd_visible(const struct cmd *c)
 
 size_t cmdset_npollfds(const struct cmdset *set)
 {
-	size_t n = 0;
+	size_t n = set->pool != NULL ? set->pool_ops->npollfds(set) : 0;
 
 	for (const struct cmd *c = set->head; c != NULL; c = c->next) {
 		if (cmd_visible(c))
@@ -480,6 +480,13 @@ size_t cmdset_fill_pollfds(struct cmdset *set, struct pollfd *fds, size_t max)
 	set->fill_gen++;
 	if (set->fill_gen == 0)
 		set->fill_gen = 1;
+	/* The pool's entries come first; cmdset_dispatch() hands it those. */
+	set->pool_gen = set->fill_gen;
+	set->pool_n = 0;
+	if (set->pool != NULL) {
+		set->pool_n = set->pool_ops->fill_pollfds(set, fds, max);
+		n = set->pool_n;
+	}
 	for (struct cmd *c = set->head; c != NULL; c = c->next) {
 		if (!cmd_visible(c))
 			continue;
@@ -493,7 +500,8 @@ size_t cmdset_fill_pollfds(struct cmdset *set, struct pollfd *fds, size_t max)
 
 int cmdset_timeout(const struct cmdset *set)
 {
-	long long next = -1, now = clock_ms(), d;
+	long long next = set->pool != NULL ? set->pool_ops->deadline(set) : -1;
+	long long now = clock_ms(), d;
 
 	for (const struct cmd *c = set->head; c != NULL; c = c->next) {
 		if (!cmd_visible(c))
@@ -523,6 +531,11 @@ void cmdset_dispatch(struct cmdset *set, const struct pollfd *fds, size_t n)
 	long long now = clock_ms();
 
 	set->depth++;
+	/* The pool first, so that the commands' timers see what it read. */
+	if (set->pool != NULL) {
+		size_t pn = set->pool_gen == gen && set->pool_n <= n ? set->pool_n : 0;
+		set->pool_ops->dispatch(set, fds, pn, now);
+	}
 	/* Commands started by callbacks are appended and reached too; they have
 	 * no poll entries in this round (fill_gen differs). */
 	for (struct cmd *c = set->head; c != NULL; c = c->next) {
@@ -639,6 +652,8 @@ void cmdset_free(struct cmdset **setp)
 	}
 	cmdset_sweep(set);
 	cmdset_reap_orphans(set);
+	if (set->pool != NULL)
+		set->pool_ops->free(set);
 	for (size_t i = 0; i < set->nenv; i++) {
 		free(set->env[i].name);
 		free(set->env[i].value);

@@ -35,7 +35,23 @@ enum nim_connect { NIM_CONNECT_SHELL, NIM_CONNECT_NIMSH };
  *    as `rsh NAME 'cmd'` (connect shell) or `c_rsh NAME 'cmd'` (nimsh).
  *    The result's status is that of rsh/c_rsh: rsh does not pass on the
  *    remote command's exit status, so a caller that needs it must print it.
- *  - HOST_SSH: libssh to ssh_addr:ssh_port (see ssh fields).
+ *  - HOST_SSH: libssh to ssh_addr:ssh_port (see ssh fields), non-blocking on
+ *    the set's loop. The remote user's login shell (a POSIX shell: sh, ksh,
+ *    bash) runs `echo NIMADM_PID=$$ >&2; exec ARGS`, ARGS being
+ *    quote_sh_argv(argv); the marker line is taken out of stderr before any
+ *    callback sees it. Sessions are shared by every host with the same
+ *    address, port, user, key, known_hosts and timeout: up to 10 channels
+ *    each (OpenSSH's MaxSessions; a lower server limit is learned), one of
+ *    them kept free for stopping commands; more sessions are opened while
+ *    commands wait, and closed after a short idle time. The server's host
+ *    key must be in known_hosts (anything else is refused, naming the key's
+ *    SHA256 fingerprint); auth is public key only. A command that could not
+ *    be run there (connect, host key, auth, channel) ends with status 255,
+ *    exited 0, start_errno set (ECONNREFUSED, ETIMEDOUT, EACCES for a refused
+ *    key...) and errmsg. Cancel sends SIGTERM, after the grace SIGKILL, both
+ *    as a "signal" request and as `kill -SIG -- -PID` on the spare channel
+ *    (sshd ignores signal requests for root logins); the result has the
+ *    remote signal (exit-signal). cmd_pid() is -1.
  */
 struct host {
 	enum host_kind kind;
@@ -45,14 +61,18 @@ struct host {
 	enum nim_connect connect;
 	/* HOST_SSH */
 	char *ssh_addr;
-	unsigned ssh_port;     /* 0: 22 */
-	char *ssh_user;        /* NULL: root */
-	char *ssh_key;         /* private key file; NULL: agent, then ~/.ssh/id_* */
-	char *ssh_known_hosts; /* NULL: ~/.ssh/known_hosts */
-	int ssh_connect_timeout_ms;
+	unsigned ssh_port;          /* 0: 22 */
+	char *ssh_user;             /* NULL: root */
+	char *ssh_key;              /* private key file; NULL: agent, then ~/.ssh/id_* */
+	char *ssh_known_hosts;      /* NULL: ~/.ssh/known_hosts */
+	int ssh_connect_timeout_ms; /* TCP connect + key exchange + auth; 0: 10 s */
 };
 struct host *host_local_new(const char *name);
 struct host *host_nim_new(const char *name, const struct host *via, enum nim_connect connect);
+/* An ssh host; strings are copied, NULLs mean the defaults above (port 0: 22).
+ * name NULL: addr. */
+struct host *host_ssh_new(const char *name, const char *addr, unsigned port, const char *user,
+                          const char *key, const char *known_hosts);
 void host_free(struct host **h);
 
 /* What to run. Strings are copied by cmd_start(). */
@@ -117,9 +137,9 @@ void cmdset_setenv(struct cmdset *set, const char *name, const char *value);
 void cmdset_set_grace(struct cmdset *set, int ms);
 
 /*
- * Starts a command; NULL with e filled on failure to even try: a bad spec,
- * HOST_SSH (not available yet), or no resources (too many open files, fork
- * failed). A program that cannot be executed is not such a failure: `done`
+ * Starts a command; NULL with e filled on failure to even try: a bad spec
+ * (an ssh host without an address), or no resources (too many open files,
+ * fork failed). A program that cannot be executed is not such a failure: `done`
  * reports it (status 127, start_errno, errmsg). `done` is never called from
  * inside cmd_start(), only from cmdset_dispatch().
  */
@@ -128,7 +148,8 @@ struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const str
 /* SIGTERM (and SIGCONT) to the process group, grace, SIGKILL; `done` follows
  * with cancelled=1. No effect once the command is stopping or done. */
 void cmd_cancel(struct cmd *c);
-/* The local process (the process group's leader): for HOST_NIM the rsh. */
+/* The local process (the process group's leader): for HOST_NIM the rsh;
+ * -1 for HOST_SSH. */
 pid_t cmd_pid(const struct cmd *c);
 /* The argv as given in the spec. Owned by the command. */
 const char *const *cmd_argv(const struct cmd *c);

@@ -1,6 +1,6 @@
 /*
  * cmd_int.h: the private interface between the command core (cmd.c) and its
- * transports (cmd_local.c now; engine/ssh.c later). The core owns the command
+ * transports (cmd_local.c, engine/ssh.c). The core owns the command
  * list, line assembly, timeouts, cancel stages and callbacks; a transport owns
  * its fds or channels and reports bytes, EOF and the end through cmd_int_*.
  * Only engine/cmd*.c and transport files include this.
@@ -47,6 +47,26 @@ struct cmd_transport {
 };
 
 extern const struct cmd_transport cmd_local_transport;
+extern const struct cmd_transport cmd_ssh_transport; /* engine/ssh.c */
+
+/*
+ * Set-wide state a transport attaches to a set when its fds are shared by
+ * many commands (ssh: one session carries many channels). The core polls the
+ * pool's fds and runs its timers in every loop, nested or not, before the
+ * commands' (so a command's timer sees what the pool just read); free() runs
+ * in cmdset_free() once every command is gone. One pool per set. None of
+ * these may block or call a command's callbacks.
+ */
+struct cmd_pool_ops {
+	size_t (*npollfds)(const struct cmdset *set);
+	/* Fills up to max entries (events set, revents 0); returns how many. */
+	size_t (*fill_pollfds)(struct cmdset *set, struct pollfd *fds, size_t max);
+	/* The entries the pool filled (the first n of the array), with revents. */
+	void (*dispatch)(struct cmdset *set, const struct pollfd *fds, size_t n, long long now);
+	/* The pool's next timer (absolute clock_ms()), -1 if none. */
+	long long (*deadline)(const struct cmdset *set);
+	void (*free)(struct cmdset *set);
+};
 
 enum cmd_stage {
 	CMD_STAGE_RUN,  /* running normally */
@@ -102,6 +122,10 @@ struct cmdset {
 	int devnull;    /* /dev/null for empty stdin, opened on first use */
 	pid_t *orphans; /* abandoned children not reaped yet */
 	size_t norphans;
+	void *pool; /* a transport's set-wide state (see cmd_pool_ops), or NULL */
+	const struct cmd_pool_ops *pool_ops;
+	unsigned pool_gen; /* fill_gen of the pool's last fill */
+	size_t pool_n;     /* entries the pool filled then, at the start of the array */
 };
 
 /* Bytes read from stream s: the data callback, then line assembly. buf is

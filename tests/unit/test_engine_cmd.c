@@ -486,7 +486,7 @@ static void test_cmd_start_rejects_bad_specs(void **sp)
 	ssh->kind = HOST_SSH;
 	spec.host = ssh;
 	assert_null(cmd_start(st->set, &spec, NULL, &e));
-	assert_string_equal(e.msg, "ssh transport: not available yet");
+	assert_string_equal(e.msg, "cannot start lsnim on remote: the ssh host has no address");
 	spec.host = nim2;
 	assert_null(cmd_start(st->set, &spec, NULL, &e));
 	assert_non_null(strstr(e.msg, "client2"));
