@@ -718,8 +718,7 @@ void cmd_capture_free(struct cmd_capture *cap)
 
 /* --- display ------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not valid. */
-static size_t utf8_valid_len(const unsigned char *s, size_t len)
+size_t cmd_utf8_len(const unsigned char *s, size_t len)
 {
 	unsigned c = s[0];
 	size_t n;
@@ -780,7 +779,7 @@ char *cmd_escape_display(const char *s, size_t len)
 			sb_addc(&sb, (char)c);
 			col++;
 			i++;
-		} else if ((n = utf8_valid_len(p + i, len - i)) > 0 &&
+		} else if ((n = cmd_utf8_len(p + i, len - i)) > 0 &&
 		           !(c == 0xc2 && p[i + 1] < 0xa0)) {
 			/* Valid UTF-8 is kept; C1 controls (U+0080-U+009F) are not. */
 			sb_add(&sb, s + i, n);

@@ -193,6 +193,9 @@ void cmd_capture_free(struct cmd_capture *cap);
  * character one column). A backslash is not escaped. Owned.
  */
 char *cmd_escape_display(const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not valid
+ * (overlong forms, surrogates and code points past U+10FFFF are not). */
+size_t cmd_utf8_len(const unsigned char *s, size_t len);
 
 /*
  * The one audited quoting function for remote command lines: each argument

@@ -1,5 +1,6 @@
 /* logdoc_render.c: a line as the viewer draws it: escaped, from a display column, with matches
  * marked. */
+#include "cmd.h"
 #include "logdoc_int.h"
 
 #include <stdlib.h>
@@ -13,40 +14,6 @@ struct ld_unit {
 	char text[8]; /* what is drawn (tlen bytes; a TAB is its spaces) */
 	size_t tlen;
 };
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0: cmd.c's rules. */
-static size_t ld_utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned c = s[0];
-	size_t n;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 /* The character at p (avail > 0 bytes of the line left) drawn at column col,
  * exactly as cmd_escape_display() draws it. */
@@ -74,7 +41,7 @@ static void ld_unit_at(const unsigned char *p, size_t avail, long long col, stru
 		u->cols = 1;
 		u->text[0] = (char)c;
 		u->tlen = 1;
-	} else if ((n = ld_utf8_len(p, avail)) > 0 && !(c == 0xc2 && p[1] < 0xa0)) {
+	} else if ((n = cmd_utf8_len(p, avail)) > 0 && !(c == 0xc2 && p[1] < 0xa0)) {
 		u->bytes = n;
 		u->cols = 1;
 		memcpy(u->text, p, n);

@@ -1,6 +1,7 @@
 /* logdoc_search.c: stepwise fixed-string search, jumps to banners and messages, the messages
  * filter. */
 #include "logdoc_int.h"
+#include "phase.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -213,31 +214,18 @@ static int ld_banner(const char *s)
 	return n >= 1 && n <= 12 ? n : 0;
 }
 
-/* The phase tracker's severity rules (engine/phase.c ph_severity) as a kind. */
-static unsigned ld_message_kind(const char *s, const char *code, const struct kb_entry *kb)
+/* The phase tracker's severity of a message line, as a kind. */
+static unsigned ld_message_kind(const char *s, const struct kb_entry *kb)
 {
-	if (kb != NULL && kb->harmless)
-		return LOGDOC_KIND_INFO;
-	if (ld_has_word(s, "ERROR"))
+	switch (phase_line_severity(s, kb)) {
+	case KB_SEV_ERROR:
 		return LOGDOC_KIND_ERROR;
-	if (ld_has_word(s, "ATTENTION") || ld_has_word(s, "WARNING"))
+	case KB_SEV_WARNING:
+	case KB_SEV_ATTENTION:
 		return LOGDOC_KIND_WARNING;
-	if (kb != NULL && kb->severity >= 0) {
-		if (kb->severity == KB_SEV_ERROR)
-			return LOGDOC_KIND_ERROR;
-		if (kb->severity == KB_SEV_WARNING || kb->severity == KB_SEV_ATTENTION)
-			return LOGDOC_KIND_WARNING;
+	default:
 		return LOGDOC_KIND_INFO;
 	}
-	if (code == NULL)
-		return LOGDOC_KIND_ERROR; /* an un-coded known line that is not harmless */
-	if (str_starts(code, "0505-") || strstr(s, "nimadm:") != NULL)
-		return LOGDOC_KIND_ERROR;
-	if (strstr(s, "rror") != NULL || strstr(s, "FAILED") != NULL ||
-	    strstr(s, "failed") != NULL || strstr(s, "annot ") != NULL ||
-	    strstr(s, "nable to") != NULL)
-		return LOGDOC_KIND_ERROR;
-	return LOGDOC_KIND_INFO;
 }
 
 /* Classifies a NUL-terminated copy without NULs. */
@@ -264,7 +252,7 @@ static unsigned ld_classify_str(const char *s, size_t len, int *phase)
 			return LOGDOC_KIND_WARNING;
 		return 0;
 	}
-	return ld_message_kind(s, at >= 0 ? code : NULL, kb);
+	return ld_message_kind(s, kb);
 }
 
 /* Classifies a NUL-terminated copy of line (NULs made blanks, at most

@@ -603,6 +603,19 @@ static enum kb_severity ph_severity(const char *line, const char *code, const ch
 	return KB_SEV_INFO;
 }
 
+static char *ph_command(const char *line, size_t at);
+
+enum kb_severity phase_line_severity(const char *line, const struct kb_entry *kb)
+{
+	char code[9];
+	long at = kb_scan_code(line, strlen(line), code);
+	char *command = at >= 0 ? ph_command(line, (size_t)at) : NULL;
+	enum kb_severity sev = ph_severity(line, at >= 0 ? code : NULL, command, kb);
+
+	free(command);
+	return sev;
+}
+
 /* The command named next to a code: "cmd: CODE ..." or "CODE cmd: ...". */
 static char *ph_command(const char *line, size_t at)
 {

@@ -160,6 +160,9 @@ void phase_tracker_set_kb(struct phase_tracker *t, const struct kb *kb);
  * others are skipped from the start, and a log that ends without error in the
  * last of them has succeeded. 0 (default) means all twelve. */
 void phase_tracker_set_phases(struct phase_tracker *t, unsigned mask);
+/* The severity the tracker gives a message line (kb: its knowledge-base entry
+ * or NULL): the same rules for the tracker and the log viewer. */
+enum kb_severity phase_line_severity(const char *line, const struct kb_entry *kb);
 /* Parses a -P list ("1-3", "1 2 3", "6,7,8-12") into a mask; 0 when invalid. */
 unsigned phase_parse_list(const char *s);
 
