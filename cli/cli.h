@@ -57,6 +57,7 @@ const struct cli_command *cli_find(const char *name);
 cli_fn cli_attach;
 cli_fn cli_bundle;
 cli_fn cli_cancel;
+cli_fn cli_check;
 cli_fn cli_continue;
 cli_fn cli_inventory;
 cli_fn cli_jobs;

@@ -12,6 +12,7 @@ const struct cli_command cli_commands[] = {
 	{ "continue", cli_continue, "continue ID: let a paused step-mode job run its next phase" },
 	{ "cancel", cli_cancel, "cancel ID [--cleanup]: stop a job, then run nimadm -C" },
 	{ "log", cli_log, "log --summary FILE: what a nimadm log says" },
+	{ "check", cli_check, "check every nimadm prerequisite of clients, SPOT, lpp_source and disks" },
 	{ "snapshot", cli_snapshot, "snapshot -c CLIENT: save the client's configuration before a migration" },
 	{ "postcheck", cli_postcheck, "postcheck -c CLIENT: check a migrated client, compare with its snapshot" },
 	{ "bundle", cli_bundle, "bundle JOB [-o FILE]: one .tar.gz of a job for a support case" },

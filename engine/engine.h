@@ -13,6 +13,7 @@
 /* modules: one line each, keep sorted */
 #include "aixparse.h"
 #include "bundle.h"
+#include "check.h"
 #include "compare.h"
 #include "inventory.h"
 #include "job.h"

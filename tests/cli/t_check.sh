@@ -1,0 +1,287 @@
+#!/bin/bash
+# t_check.sh: `nimadm-tui check` on the demo lab and on tests/fixtures/check/check.lab:
+# the text report (grouped by host, evidence and fix under what did not pass,
+# the summary and the result line), --json (an array of results with host,
+# check, status, summary, evidence, fix), the exit codes (0 nothing failed,
+# warnings said; 3 a check failed; 1 a check could not run; 2 bad usage, one
+# line on stderr), a hanging client named as timed out.
+set -u
+SRC=${NIMADM_TUI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+PROG=${NIMADM_TUI_PROG:-$SRC/build/nimadm-tui}
+SIMDIR=${NIMADM_TUI_SIMDIR:-$SRC/build/sim}
+DEMO=$SIMDIR/labs/demo.lab
+LAB=$SRC/tests/fixtures/check/check.lab
+T=$(mktemp -d "${TMPDIR:-/tmp}/t_check.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+passes=0 fails=0
+
+ok() {
+	passes=$((passes + 1))
+}
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# check DESCRIPTION COMMAND...: one check, passed when the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok; else fail "$what"; fi
+}
+
+# run EXPECTED_RC NAME ARGS...: runs the program into $T/NAME.out and .err.
+run() {
+	local want=$1 name=$2
+	shift 2
+	"$PROG" --state-dir "$T/state" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok
+	else
+		fail "$* exited $rc, expected $want: $(head -3 "$T/$name.err")"
+	fi
+}
+
+# has NAME TEXT...: each text appears in $T/NAME.out.
+has() {
+	local name=$1
+	shift
+	for t in "$@"; do
+		if grep -qF -- "$t" "$T/$name.out"; then ok; else fail "$name: no '$t' in the output"; fi
+	done
+}
+
+# jcheck NAME PYTHON: assertions on d (the parsed JSON array of $T/NAME.out);
+# r(host, check) is the result for a host and check.
+jcheck() {
+	local name=$1 code=$2
+	if python3 - "$T/$name.out" "$code" <<'EOF'; then ok; else fail "JSON check $name"; fi
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+def r(host, check):
+    return next(x for x in d if x["host"] == host and x["check"] == check)
+try:
+    exec(sys.argv[2])
+except (AssertionError, StopIteration, KeyError, TypeError) as e:
+    print("assertion failed:", sys.argv[2].strip().splitlines()[0], "->", repr(e))
+    sys.exit(1)
+EOF
+}
+
+# usage NAME ARGS...: exit 2, nothing on stdout, one line on stderr naming the command.
+usage() {
+	local name=$1
+	shift
+	run 2 "$name" "$@"
+	check "$name: stdout not empty" test ! -s "$T/$name.out"
+	check "$name: not one line on stderr: $(cat "$T/$name.err")" \
+		test "$(wc -l <"$T/$name.err")" -eq 1
+	check "$name: no 'nimadm-tui: check:' prefix: $(cat "$T/$name.err")" \
+		grep -q "^nimadm-tui: check: " "$T/$name.err"
+}
+
+[ -x "$PROG" ] || { echo "no program at $PROG"; exit 1; }
+[ -f "$DEMO" ] || { echo "no demo lab at $DEMO"; exit 1; }
+
+# --- a failing prerequisite: text -------------------------------------------------------
+run 3 bat --demo check -c aixbat01 -s spot_7300_02 -l lpp_7300_02
+has bat "Prerequisites for nimadm: SPOT spot_7300_02 (target 7300-02-02-2420)" \
+	"master (NIM master, SPOT and lpp_source)" "aixbat01 (client)" \
+	"FAIL  client.ncargs" "ncargs is 6; nimadm needs at least 256" \
+	"\$ rsh aixbat01 lsattr -El sys0 -a ncargs   [exit 0; rsh does not pass the remote exit status]" \
+	"chdev -l sys0 -a ncargs=256" "OK    client.reach" "OK    master.oslevel" \
+	"Summary: 2 hosts, 28 checks:" "Result: FAILED: 1 check failed"
+check "bat: master before the client" \
+	test "$(grep -n '^master' "$T/bat.out" | cut -d: -f1)" -lt "$(grep -n '^aixbat01' "$T/bat.out" | cut -d: -f1)"
+# A passing check shows no evidence unless --verbose.
+check "bat: evidence of a passing check shown" \
+	bash -c "! grep -qF '\$ rsh aixbat01 prtconf' '$T/bat.out'"
+run 3 batv --demo check -c aixbat01 -s spot_7300_02 -l lpp_7300_02 --verbose
+has batv "\$ rsh aixbat01 prtconf"
+
+# --- warnings alone: exit 0 and say so --------------------------------------------------
+run 0 app --demo check -c aixapp01 -s spot_7300_02 -l lpp_7300_02
+has app "WARN  client.mksysb" "Result: passed with 1 warning" "SKIP  client.nfs"
+
+# --- several clients: commas, repeated -c, the proposal of disks --------------------------
+run 3 many --demo check -c aixdb01,aixsmall01 -c aixmir01 -s spot_7300_02 -l lpp_7300_02
+has many "proposing hdisk1 (51200 MB, PVID 00c8f1a0b1c20002)" \
+	"hdisk1 too small: 10240 MB < needed 14580 MB" "unmirrorvg rootvg hdisk1" \
+	"Summary: 4 hosts"
+
+# --- JSON: every client of the demo lab ---------------------------------------------------
+run 3 all --demo check --all-clients -s spot_7300_02 -l lpp_7300_02 --json
+jcheck all '
+assert isinstance(d, list) and len(d) > 200
+for x in d:
+    for k in ("host", "check", "status", "summary", "evidence", "fix"):
+        assert k in x, k
+    assert x["status"] in ("pass", "warn", "fail", "skipped", "error")
+    for ev in x["evidence"]:
+        assert "command" in ev and "status" in ev and isinstance(ev["lines"], list)
+hosts = []
+for x in d:
+    if x["host"] not in hosts:
+        hosts.append(x["host"])
+assert hosts[0] == "master" and len(hosts) == 18, hosts
+n = r("aixbat01", "client.ncargs")
+assert n["status"] == "fail" and "chdev -l sys0 -a ncargs=256" in n["fix"]
+assert n["evidence"][0]["command"] == "rsh aixbat01 lsattr -El sys0 -a ncargs"
+assert r("aixsec01", "client.tcb")["status"] == "fail"
+assert r("aixlog01", "client.lv_names")["status"] == "fail"
+assert r("aixmb01", "client.multibos")["status"] == "fail"
+assert r("aixmir01", "job.disks")["status"] == "fail"
+assert r("aixsmall01", "job.disks")["status"] == "fail"
+assert r("aixold01", "client.reach")["status"] == "fail"
+assert r("aixold01", "client.ncargs")["status"] == "error"
+assert r("aixweb02", "client.reach")["status"] == "fail"
+assert r("aixnew01", "client.oslevel")["status"] == "fail"
+assert r("aixp7db01", "client.processor")["status"] == "fail"
+assert r("aixhr01", "client.installp")["status"] == "warn"
+assert r("aixfin01", "client.lppchk")["status"] == "fail"
+assert r("aixtst01", "client.cstate")["status"] == "fail"
+dk = r("aixdb01", "job.disks")
+assert dk["status"] == "pass" and dk["proposed"] == ["hdisk1"] and dk["needed_mb"] == 14580
+assert [x["name"] for x in dk["disks"]] == ["hdisk0", "hdisk1"]
+assert r("master", "job.cache_vg")["status"] == "skipped"
+assert r("aixbat01", "client.ncargs")["code"] == "0403-027"
+'
+check "all: stderr not empty: $(head -3 "$T/all.err")" test ! -s "$T/all.err"
+
+# --- -j and -d --------------------------------------------------------------------------
+run 0 sec --demo check -c aixsec01 -s spot_7300_02 -l lpp_7300_02 -j cachevg -d hdisk1 --json
+jcheck sec '
+assert r("aixsec01", "client.tcb")["status"] == "pass"
+assert r("master", "job.cache_vg")["status"] == "pass"
+assert r("aixsec01", "client.nfs")["status"] == "skipped"
+assert r("aixsec01", "job.disks")["proposed"] == ["hdisk1"]
+'
+run 3 inuse --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 -d hdisk0
+has inuse "hdisk0 is in rootvg" "chpv -C hdisk0"
+
+# --- -U in the check lab: a TL update is fine, the same client without -U is not ------------
+run 0 upd --lab "$LAB" check -c upd01 -s spot_7300_03 -l lpp_7300_03 -U
+has upd "a TL/SP update within AIX 7.3 (-U)" ", -U (TL/SP update)" "Result: passed with"
+run 3 noupd --lab "$LAB" check -c upd01 -s spot_7300_03 -l lpp_7300_03
+has noupd "already at AIX 7.3"
+
+# --- a check that cannot run: exit 1 -------------------------------------------------------
+run 1 flt --lab "$LAB" check -c flt01 -s spot_7300_03 -l lpp_7300_03
+has flt "ERR   client.ncargs" "0514-519" "Result: INCOMPLETE: 1 check could not run"
+
+# --- a hanging client: timed out, named, the others complete --------------------------------
+run 3 hang --lab "$LAB" check -c hang01,upd01 -s spot_7300_03 -l lpp_7300_03 -U --timeout 2
+has hang "hang01 (client, timed out)" "Timed out: hang01" "timed out after"
+check "hang: upd01 did not complete" grep -qF "OK    client.oslevel           7300-02-02-2420 -> 7300-03-01-2446" "$T/hang.out"
+run 3 hangj --lab "$LAB" check -c hang01 -s spot_7300_03 -l lpp_7300_03 --timeout 1 --json
+jcheck hangj '
+x = r("hang01", "client.reach")
+assert x["status"] == "fail" and x["timed_out"] is True
+assert x["evidence"][0]["status"] is None and "timed out" in x["evidence"][0]["note"]
+assert r("hang01", "client.lppchk")["status"] == "error"
+'
+
+# --- unknown objects are failed checks, not usage errors --------------------------------------
+run 3 nospot --demo check -c aixdb01 -s nospot -l lpp_7300_02
+has nospot "no NIM object named nospot" "SKIP  client.oslevel"
+run 3 noclient --demo check -c nosuch01 -s spot_7300_02 -l lpp_7300_02
+has noclient "no NIM object named nosuch01"
+
+# --- bad usage: exit 2, one line ----------------------------------------------------------------
+usage u_noclient --demo check -s spot_7300_02 -l lpp_7300_02
+usage u_both --demo check -c aixdb01 --all-clients -s spot_7300_02 -l lpp_7300_02
+usage u_nospot --demo check -c aixdb01 -l lpp_7300_02
+usage u_nolpp --demo check -c aixdb01 -s spot_7300_02
+usage u_option --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --frobnicate
+usage u_operand --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 extra
+usage u_hostile --demo check -c 'aixdb01;reboot' -s spot_7300_02 -l lpp_7300_02
+usage u_dash --demo check -c -F -s spot_7300_02 -l lpp_7300_02
+# shellcheck disable=SC2016 # the $(id) must reach the program unexpanded
+usage u_disk --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 -d 'hdisk1 $(id)'
+usage u_timeout --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --timeout 0
+usage u_parallel --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --parallel x
+usage u_sshkey --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --ssh-key /nonexistent
+usage u_sshspec --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --ssh 'root@:22'
+usage u_sshport --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --ssh 'host:99999'
+usage u_nolab --lab "$T/missing.lab" check -c aixdb01 -s spot_7300_02 -l lpp_7300_02
+run 0 help check -h
+has help "usage: nimadm-tui check"
+
+# --- the master over ssh (a real sshd on loopback; the lab's commands in its sessions) ---------
+# shellcheck source=../support/sshd.sh
+. "$SRC/tests/support/sshd.sh"
+if ! sshd_available; then
+	echo "t_check: ssh part skipped: missing$SSHD_MISSING"
+else
+	SSHD_EMPTY_BASHRC=1 # read by sshd_start
+	export SSHD_EMPTY_BASHRC
+	sshd_lab "$SIMDIR/bin" "$LAB" "$T/sshlab"
+	if sshd_start "$T/sshd"; then
+		trap 'sshd_stop; rm -rf "$T"' EXIT
+		SSH=("--ssh" "$SSHD_USER@127.0.0.1:$SSHD_PORT" "--ssh-key" "$SSHD_KEY")
+		# Success: the master's commands over ssh, the client's through rsh/c_rsh from it.
+		run 0 ssh_ok check -c upd01 -s spot_7300_03 -l lpp_7300_03 -U "${SSH[@]}" \
+			--known-hosts "$SSHD_KNOWN_HOSTS"
+		has ssh_ok "OK    client.reach" "a TL/SP update within AIX 7.3 (-U)" \
+			"the master is reached over ssh"
+		# An unknown host key is refused: one line naming the fingerprint, nothing checked.
+		: >"$T/empty_known_hosts"
+		run 1 ssh_hostkey check -c upd01 -s spot_7300_03 -l lpp_7300_03 "${SSH[@]}" \
+			--known-hosts "$T/empty_known_hosts"
+		check "ssh_hostkey: stdout not empty" test ! -s "$T/ssh_hostkey.out"
+		check "ssh_hostkey: $(cat "$T/ssh_hostkey.err")" \
+			grep -q "cannot run commands on the NIM master: .*host key.*SHA256:" "$T/ssh_hostkey.err"
+		# A key the server does not accept is refused.
+		ssh-keygen -q -t ed25519 -N '' -f "$T/wrong_key" </dev/null
+		run 1 ssh_key check -c upd01 -s spot_7300_03 -l lpp_7300_03 --ssh \
+			"$SSHD_USER@127.0.0.1:$SSHD_PORT" --ssh-key "$T/wrong_key" --known-hosts "$SSHD_KNOWN_HOSTS"
+		check "ssh_key: $(cat "$T/ssh_key.err")" \
+			grep -q "cannot run commands on the NIM master: .*refused" "$T/ssh_key.err"
+		# A hanging client behind the ssh master hits its timeout; the other completes.
+		run 3 ssh_hang check -c hang01,upd01 -s spot_7300_03 -l lpp_7300_03 -U --timeout 2 \
+			"${SSH[@]}" --known-hosts "$SSHD_KNOWN_HOSTS" --json
+		jcheck ssh_hang '
+x = r("hang01", "client.reach")
+assert x["status"] == "fail" and x["timed_out"] is True, x
+assert r("upd01", "client.oslevel")["status"] == "pass"
+assert r("upd01", "job.disks")["status"] == "pass"
+'
+		sshd_stop
+	else
+		fail "sshd_start failed"
+	fi
+fi
+
+# --- NFS: a client whose NIM address is loopback, probed against a real NFS server -----------
+# shellcheck source=../support/nfsd.sh
+. "$SRC/tests/support/nfsd.sh"
+nfsd_start "$T/nfs"
+nrc=$?
+if [ "$nrc" -eq 2 ]; then
+	echo "t_check: NFS part skipped: no NFS server harness here"
+elif [ "$nrc" -ne 0 ]; then
+	fail "nfsd_start failed"
+else
+	trap 'nfsd_stop; rm -rf "$T"' EXIT
+	run 0 nfs_up --lab "$LAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 --json
+	jcheck nfs_up '
+x = r("nfs01", "client.nfs")
+assert x["status"] == "pass", x["summary"]
+ev = x["evidence"][-1]
+assert ev["command"].startswith("NFS probe of 127.0.0.1"), ev
+assert any(l.startswith("exports: ok") for l in ev["lines"]), ev["lines"]
+'
+	# nfsd stopped, the portmapper still there: nfs is not registered.
+	nfsd_stop_nfs
+	run 3 nfs_down --lab "$LAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03
+	has nfs_down "FAIL  client.nfs" "startsrc -g nfs" "rpcinfo -p 127.0.0.1"
+	# With -j there is no NFS between master and client.
+	run 0 nfs_j --lab "$LAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 -j nimvg
+	has nfs_j "SKIP  client.nfs               -j nimvg"
+	nfsd_stop
+fi
+
+echo "t_check: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,1075 @@
+/*
+ * test_engine_check.c: the prerequisite checker against the demo lab (every
+ * client's verdict for every check, from a table) and against
+ * tests/fixtures/check/check.lab (the job rules: -j, -U, -d, mirrored
+ * rootvg, cache VG; a client that hangs). Also the table and its help
+ * texts, request validation, JSON, streaming and cancel.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/* ---- labs ----------------------------------------------------------------------------- */
+
+struct lab {
+	struct site *site;
+	char *state;
+};
+
+/* Opens the demo lab (file NULL) or tests/fixtures/check/FILE, with private state. */
+static void lab_open(struct lab *lb, const char *file)
+{
+	const char *tmp = getenv("TMPDIR"), *src = getenv("NIMADM_TUI_SRC");
+	struct site_opts so;
+	char *path = NULL;
+	struct err e;
+
+	memset(lb, 0, sizeof *lb);
+	lb->state = xasprintf("%s/check-lab.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(lb->state) == NULL)
+		fail_msg("mkdtemp: %s", strerror(errno));
+	memset(&so, 0, sizeof so);
+	so.argv0 = getenv("NIMADM_TUI_PROG");
+	so.state_dir = lb->state;
+	if (file == NULL) {
+		so.demo = 1;
+	} else {
+		path = xasprintf("%s/tests/fixtures/check/%s", src != NULL ? src : ".", file);
+		so.lab = path;
+	}
+	err_clear(&e);
+	lb->site = site_open(&so, &e);
+	free(path);
+	if (lb->site == NULL)
+		fail_msg("site_open(%s): %s", file != NULL ? file : "demo", e.msg);
+}
+
+static void lab_close(struct lab *lb)
+{
+	char *cmd;
+
+	site_free(&lb->site);
+	cmd = xasprintf("rm -rf '%s'", lb->state);
+	if (system(cmd) != 0)
+		print_message("could not remove %s\n", lb->state);
+	free(cmd);
+	free(lb->state);
+}
+
+/* A request for spot_7300_02 / lpp_7300_02 (the demo's usual target). */
+static struct check_request demo_req(const char *clients)
+{
+	struct check_request r;
+
+	memset(&r, 0, sizeof r);
+	r.clients = clients;
+	r.all_clients = clients == NULL;
+	r.spot = "spot_7300_02";
+	r.lpp_source = "lpp_7300_02";
+	r.probe_timeout_ms = 10000;
+	return r;
+}
+
+static struct check_request lab_req(const char *clients)
+{
+	struct check_request r = demo_req(clients);
+
+	r.spot = "spot_7300_03";
+	r.lpp_source = "lpp_7300_03";
+	return r;
+}
+
+static struct check_report *run(struct lab *lb, const struct check_request *req)
+{
+	struct err e;
+	struct check_report *rep;
+
+	err_clear(&e);
+	rep = check_run(lb->site, req, NULL, &e);
+	if (rep == NULL)
+		fail_msg("check_run: %s", e.msg);
+	return rep;
+}
+
+static const struct check_result *get(const struct check_report *rep, const char *host,
+                                      const char *check)
+{
+	const struct check_result *r = check_report_find(rep, host, check);
+
+	if (r == NULL)
+		fail_msg("no result for %s %s", host, check);
+	return r;
+}
+
+/* Asserts a verdict, printing the summary when it differs. */
+static const struct check_result *expect_at(const struct check_report *rep, const char *host,
+                                            const char *check, enum check_status want,
+                                            const char *file, int line)
+{
+	const struct check_result *r = get(rep, host, check);
+
+	if (r->status != want)
+		fail_msg("%s:%d: %s %s: %s, expected %s: %s", file, line, host, check,
+		         check_status_name(r->status), check_status_name(want), r->summary);
+	return r;
+}
+#define expect(rep, host, check, want) expect_at(rep, host, check, want, __FILE__, __LINE__)
+
+static void has(const char *text, const char *needle)
+{
+	if (text == NULL || strstr(text, needle) == NULL)
+		fail_msg("expected \"%s\" in:\n%s", needle, text != NULL ? text : "(null)");
+}
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+static void test_check_table_ids_are_unique_with_help_and_a_manual_entry(void **state)
+{
+	const char *src = getenv("NIMADM_TUI_SRC");
+	char *path = xasprintf("%s/nimadm-tui.1", src != NULL ? src : ".");
+	FILE *f = fopen(path, "r");
+	struct strbuf man = { 0 };
+	char buf[4096];
+	size_t n, per_client = 0;
+
+	(void)state;
+	if (f == NULL)
+		fail_msg("cannot read %s", path);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(&man, buf, n);
+	fclose(f);
+	free(path);
+	assert_true(check_def_count() >= 25);
+	for (size_t i = 0; i < check_def_count(); i++) {
+		const struct check_def *d = check_def_at(i);
+		char *explain = check_help_explain(d->id), *item;
+		assert_ptr_equal(check_def_find(d->id), d);
+		assert_non_null(d->rule);
+		assert_non_null(d->title);
+		assert_non_null(d->commands);
+		if (explain == NULL || strlen(explain) < 80)
+			fail_msg("help/checks/%s.txt: no explanation", d->id);
+		free(explain);
+		item = xasprintf(".It Li %s\n", d->id);
+		if (strstr(sb_str(&man), item) == NULL)
+			fail_msg("nimadm-tui.1 has no CHECKS item for %s", d->id);
+		free(item);
+		per_client += d->per_client;
+		if (d->per_client)
+			assert_true(d->scope == CHECK_SCOPE_CLIENT || d->scope == CHECK_SCOPE_JOB);
+	}
+	assert_true(per_client >= 15);
+	assert_null(check_def_find("no.such"));
+	assert_null(check_help_explain("no.such"));
+	assert_string_equal(check_status_name(CHECK_WARN), "warn");
+	assert_string_equal(check_status_mark(CHECK_ERROR), "ERR");
+	assert_int_equal(check_status_parse("skipped"), CHECK_SKIPPED);
+	assert_int_equal(check_status_parse("nope"), -1);
+	sb_free(&man);
+}
+
+static void test_check_request_refuses_hostile_and_missing_names(void **state)
+{
+	struct check_request r = demo_req("aixdb01");
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	assert_int_equal(check_request_validate(&r, &e), 0);
+	r.clients = "aixdb01,-oops";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	assert_string_equal(e.field, "client");
+	has(e.msg, "-oops");
+	r.clients = "aixdb01 $(reboot)";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	r.clients = " , ";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	has(e.msg, "required");
+	r.clients = "aixdb01";
+	r.spot = "spot;rm";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	assert_string_equal(e.field, "spot");
+	r.spot = NULL;
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	assert_string_equal(e.field, "spot");
+	r.spot = "spot_7300_02";
+	r.disks = "hdisk1 `id`";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	assert_string_equal(e.field, "disks");
+	r.disks = "hdisk1,hdisk2";
+	r.cache_vg = "--force";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	assert_string_equal(e.field, "cache_vg");
+	r.cache_vg = "cachevg";
+	r.clients = NULL;
+	r.all_clients = 1;
+	assert_int_equal(check_request_validate(&r, &e), 0);
+}
+
+static void test_check_request_from_params_takes_the_job_fields(void **state)
+{
+	struct nimadm_params *p = params_new(NIMADM_MIGRATE);
+	struct check_request r;
+
+	(void)state;
+	params_set(p, "client", "aixdb01", NULL);
+	params_set(p, "spot", "spot_7300_02", NULL);
+	params_set(p, "lpp_source", "lpp_7300_02", NULL);
+	params_set(p, "disks", "hdisk1 hdisk2", NULL);
+	params_set(p, "cache_vg", "cachevg", NULL);
+	params_set(p, "tl_update", "yes", NULL);
+	check_request_from_params(&r, p);
+	assert_string_equal(r.clients, "aixdb01");
+	assert_string_equal(r.spot, "spot_7300_02");
+	assert_string_equal(r.lpp_source, "lpp_7300_02");
+	assert_string_equal(r.disks, "hdisk1 hdisk2");
+	assert_string_equal(r.cache_vg, "cachevg");
+	assert_true(r.tl_update);
+	assert_false(r.all_clients);
+	params_free(&p);
+}
+
+/* ---- the demo lab: every client, every check ---------------------------------------------------
+ */
+
+#define P CHECK_PASS
+#define W CHECK_WARN
+#define F CHECK_FAIL
+#define S CHECK_SKIPPED
+#define E CHECK_ERROR
+
+/* The per-client checks, in table order: the columns of the table below. */
+static const char *const demo_cols[] = {
+	"client.defined",   "client.cstate", "client.reach",    "client.niminfo",  "client.oslevel",
+	"client.processor", "client.memory", "client.multibos", "client.lv_names", "client.tcb",
+	"client.ncargs",    "client.lppchk", "client.installp", "client.ml",       "client.mksysb",
+	"client.nfs",       "job.disks",
+};
+
+#define NCOLS (sizeof demo_cols / sizeof demo_cols[0])
+
+/* X marks the mksysb column whose verdict depends on today's date (aixdb01's backup). */
+#define X 99
+
+/*
+ * What each demo client's state implies (sim/labs/demo.lab says it in a comment
+ * per client), migrating to spot_7300_02 / lpp_7300_02 without -j and -d. NFS is
+ * skipped everywhere: the lab's clients have names, and a lab master has no
+ * host(1) to resolve them.
+ */
+/* clang-format off */
+static const struct {
+	const char *client;
+	int want[NCOLS];
+} demo_table[] = {
+	/*               def cst rch nim osl cpu mem mbo lvn tcb nca lpp ins ml  mks nfs dsk */
+	{ "aixdb01",    { P, P, P, P, P, P, P, P, P, P, P, P, P, P, X, S, P } },
+	{ "aixapp01",   { P, P, P, P, P, P, P, P, P, P, P, P, P, P, W, S, P } },
+	{ "aixapp02",   { P, P, P, P, P, P, P, P, P, P, P, P, P, P, W, S, P } },
+	{ "aixweb01",   { P, P, P, P, P, P, P, P, P, P, P, P, P, P, W, S, P } },
+	{ "aixsec01",   { P, P, P, P, P, P, P, P, P, F, P, P, P, P, W, S, P } },
+	{ "aixbat01",   { P, P, P, P, P, P, P, P, P, P, F, P, P, P, W, S, P } },
+	{ "aixlog01",   { P, P, P, P, P, P, P, P, F, P, P, P, P, P, W, S, P } },
+	{ "aixmb01",    { P, P, P, P, P, P, P, F, P, P, P, P, P, P, W, S, P } },
+	{ "aixmir01",   { P, P, P, P, P, P, P, P, P, P, P, P, P, P, W, S, F } },
+	{ "aixsmall01", { P, P, P, P, P, P, P, P, P, P, P, P, P, P, W, S, F } },
+	{ "aixold01",   { P, P, F, E, E, E, E, E, E, E, E, E, E, E, W, E, E } },
+	{ "aixweb02",   { P, P, F, E, E, E, E, E, E, E, E, E, E, E, W, E, E } },
+	{ "aixnew01",   { P, P, P, P, F, P, P, P, P, P, P, P, P, P, W, S, P } },
+	{ "aixp7db01",  { P, P, P, P, P, F, P, P, P, P, P, P, P, P, W, S, P } },
+	{ "aixhr01",    { P, P, P, P, P, P, P, P, P, P, P, P, W, P, W, S, P } },
+	{ "aixfin01",   { P, P, P, P, P, P, P, P, P, P, P, F, P, P, W, S, P } },
+	{ "aixtst01",   { P, F, P, P, P, P, P, P, P, P, P, P, P, P, W, S, P } },
+};
+/* clang-format on */
+
+/* aixdb01's mksysb (Nov 15 2026) is recent for 30 days, stale after. */
+static int aixdb01_mksysb_want(void)
+{
+	struct tm tm;
+	time_t made;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = 2026 - 1900;
+	tm.tm_mon = 10;
+	tm.tm_mday = 15;
+	tm.tm_hour = 2;
+	tm.tm_min = 10;
+	tm.tm_sec = 44;
+	tm.tm_isdst = -1;
+	made = mktime(&tm);
+	return time(NULL) - made <= 30 * 86400 ? P : W;
+}
+
+struct stream {
+	size_t results;
+	struct strv hosts_done;
+};
+
+static void stream_result(void *arg, const struct check_result *r)
+{
+	struct stream *s = arg;
+	assert_non_null(r->summary);
+	s->results++;
+}
+
+static void stream_host_done(void *arg, const char *host, int timed_out)
+{
+	struct stream *s = arg;
+	(void)timed_out;
+	strv_push(&s->hosts_done, host);
+}
+
+static void test_check_demo_lab_every_client_gets_the_verdicts_its_state_implies(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req(NULL);
+	struct stream st = { 0 };
+	struct check_cb cb = { .result = stream_result, .host_done = stream_host_done, .arg = &st };
+	struct check_report *rep;
+	struct err e;
+	size_t n;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	err_clear(&e);
+	rep = check_run(lb.site, &req, &cb, &e);
+	if (rep == NULL)
+		fail_msg("check_run: %s", e.msg);
+	/* Every client of the lab, each in the table. */
+	assert_int_equal(rep->hosts.n, ARRAY_LEN(demo_table) + 1);
+	assert_string_equal(rep->hosts.v[0], "master");
+	for (size_t i = 0; i < ARRAY_LEN(demo_table); i++) {
+		const char *c = demo_table[i].client;
+		const struct check_result **v = check_report_host_results(rep, c, &n);
+		assert_int_equal(n, NCOLS);
+		free(v);
+		for (size_t k = 0; k < NCOLS; k++) {
+			int want = demo_table[i].want[k];
+			expect(rep, c, demo_cols[k], want == X ? aixdb01_mksysb_want() : want);
+		}
+	}
+	/* The master, the SPOT and the lpp_source are fine; no -j. */
+	expect(rep, "master", "master.oslevel", P);
+	expect(rep, "master", "master.alt_disk_install", P);
+	expect(rep, "master", "master.memory", P);
+	has(expect(rep, "master", "master.nis", P)->summary, "domainname: not found");
+	expect(rep, "master", "spot.defined", P);
+	expect(rep, "master", "lpp.defined", P);
+	expect(rep, "master", "lpp.simages", P);
+	expect(rep, "master", "resources.level", P);
+	expect(rep, "master", "spot.alt_disk_install", P);
+	expect(rep, "master", "lpp.websm", P);
+	expect(rep, "master", "job.cache_vg", S);
+	assert_string_equal(rep->target, "7300-02-02-2420");
+	/* Streamed: one callback per result, a host_done per host. */
+	assert_int_equal(st.results, rep->nresults);
+	assert_int_equal(st.hosts_done.n, rep->hosts.n);
+	assert_int_equal(rep->nresults, (rep->hosts.n - 1) * NCOLS + 11);
+	/* The refused client is no timeout; the summary names the transports. */
+	assert_int_equal(rep->timed_out.n, 0);
+	has(get(rep, "aixweb02", "client.reach")->summary, "refused");
+	has(get(rep, "aixapp01", "client.reach")->summary, "nimsh client: c_rsh works");
+	has(get(rep, "aixdb01", "client.reach")->summary, "shell client: rsh works");
+	/* Every verdict that asks for work says what to run, with the values filled in. */
+	for (size_t i = 0; i < rep->nresults; i++) {
+		const struct check_result *r = rep->results[i];
+		if (r->status != CHECK_FAIL && r->status != CHECK_WARN)
+			continue;
+		if (r->fix == NULL || strchr(r->fix, '{') != NULL)
+			fail_msg("%s %s: fix \"%s\"", r->host, r->check,
+			         r->fix ? r->fix : "(none)");
+		assert_true(r->nevidence > 0);
+	}
+	check_report_free(&rep);
+	strv_free(&st.hosts_done);
+	lab_close(&lb);
+}
+
+static void test_check_fix_texts_carry_the_concrete_commands(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixbat01,aixtst01,aixfin01,aixlog01,aixsec01,aixmb01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	rep = run(&lb, &req);
+	r = expect(rep, "aixbat01", "client.ncargs", F);
+	has(r->summary, "ncargs is 6; nimadm needs at least 256");
+	has(r->fix, "chdev -l sys0 -a ncargs=256");
+	assert_string_equal(r->def->code, "0403-027");
+	assert_string_equal(r->evidence[0].command, "rsh aixbat01 lsattr -El sys0 -a ncargs");
+	assert_int_equal(r->evidence[0].status, 0);
+	has(r->evidence[0].note, "rsh does not pass");
+	assert_int_equal(r->evidence[0].lines.n, 1);
+	has(r->evidence[0].lines.v[0], "ncargs");
+	has(r->evidence[0].lines.v[0], " 6 ");
+	has(expect(rep, "aixtst01", "client.cstate", F)->fix, "nim -Fo reset aixtst01");
+	has(get(rep, "aixtst01", "client.cstate")->fix,
+	    "nim -o deallocate -a subclass=all aixtst01");
+	r = expect(rep, "aixfin01", "client.lppchk", F);
+	has(r->summary, "bos.net.nfs.client");
+	has(r->fix, "-a filesets=\"bos.net.nfs.client\"");
+	r = expect(rep, "aixlog01", "client.lv_names", F);
+	has(r->summary, "fslv_applogs01 (14)");
+	has(r->fix, "chlv -n fslv_applog fslv_applogs01");
+	has(r->fix, "umount /applogs");
+	r = expect(rep, "aixsec01", "client.tcb", F);
+	has(r->fix, "nimadm -j cachevg -c aixsec01 -s spot_7300_02 -l lpp_7300_02");
+	r = expect(rep, "aixmb01", "client.multibos", F);
+	has(r->summary, "0505-218");
+	has(r->fix, "multibos -RX");
+	assert_string_equal(r->def->code, "0505-218");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+/* ---- resources
+ * ------------------------------------------------------------------------------------ */
+
+static void
+test_check_spot_alt_disk_install_mismatch_is_0505_205_with_the_cust_command(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixdb01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	req.spot = "spot_7300_02_sp1";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "spot.alt_disk_install", F);
+	has(r->summary, "bos.alt_disk_install.rte 7.3.2.1 in the SPOT, 7.3.2.2 on the master");
+	has(r->summary, "0505-205");
+	has(r->fix, "nim -o cust -a lpp_source=lpp_7300_02 -a filesets=\"bos.alt_disk_install.rte "
+	            "bos.alt_disk_install.boot_images\" spot_7300_02_sp1");
+	has(r->fix, "nimadm -M -s spot_7300_02_sp1 -l lpp_7300_02");
+	assert_string_equal(r->def->code, "0505-205");
+	/* A 7300-02-01 SPOT and a 7300-02 lpp_source are alike; the master is above it. */
+	expect(rep, "master", "resources.level", P);
+	expect(rep, "master", "master.oslevel", P);
+	check_report_free(&rep);
+
+	/* The 7.2 media: websm warns, the 7.3 master's alt_disk_install differs. */
+	req.spot = "spot_7200_05";
+	req.lpp_source = "lpp_7200_05";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "lpp.websm", W);
+	has(r->summary, "sysmgt.websm.webaccess");
+	has(r->fix, "inutoc /export/nim/lpp_source/lpp_7200_05/installp/ppc");
+	expect(rep, "master", "resources.level", P);
+	expect(rep, "master", "spot.alt_disk_install", F);
+	expect(rep, "aixdb01", "client.oslevel", F); /* 7.2 onto 7.2 */
+	check_report_free(&rep);
+
+	/* A 7.3 SPOT with a 7.2 lpp_source. */
+	req.spot = "spot_7300_02";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "resources.level", F);
+	has(r->summary, "7300-02-02-2420");
+	has(r->summary, "7200-05");
+	has(r->fix, "nim -o cust -a lpp_source=lpp_7200_05 -a fixes=update_all spot_7300_02");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_unknown_objects_fail_and_skip_what_depends_on_them(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixdb01,nosuch01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	req.spot = "nospot";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "spot.defined", F);
+	has(r->summary, "no NIM object named nospot");
+	assert_string_equal(r->def->code, "0042-053");
+	has(r->fix, "lsnim -t spot");
+	expect(rep, "master", "master.oslevel", S);
+	expect(rep, "master", "resources.level", S);
+	expect(rep, "aixdb01", "client.oslevel", S);
+	expect(rep, "aixdb01", "client.processor", S);
+	expect(rep, "aixdb01", "client.ncargs", P);
+	assert_string_equal(rep->target, "");
+	r = expect(rep, "nosuch01", "client.defined", F);
+	has(r->summary, "no NIM object named nosuch01");
+	for (size_t k = 1; k < NCOLS; k++)
+		expect(rep, "nosuch01", demo_cols[k], S);
+	check_report_free(&rep);
+	lab_close(&lb);
+
+	/* The check lab: an lpp_source without BOS images. */
+	lab_open(&lb, "check.lab");
+	req = lab_req("upd01");
+	req.lpp_source = "lpp_noimages";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "lpp.simages", F);
+	has(r->summary, "simages is no");
+	has(r->fix, "nim -Fo check lpp_noimages");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+/* ---- job rules
+ * ------------------------------------------------------------------------------------- */
+
+static void test_check_tcb_matters_only_without_j(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixsec01,aixdb01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	rep = run(&lb, &req);
+	expect(rep, "aixsec01", "client.tcb", F);
+	expect(rep, "master", "job.cache_vg", S);
+	check_report_free(&rep);
+	req.cache_vg = "cachevg";
+	rep = run(&lb, &req);
+	has(expect(rep, "aixsec01", "client.tcb", P)->summary, "-j cachevg");
+	has(expect(rep, "aixsec01", "client.nfs", S)->summary, "-j cachevg");
+	/* Both clients' rootvg (14080 MB used each) + 500 MB each. */
+	r = expect(rep, "master", "job.cache_vg", P);
+	assert_int_equal(r->needed_mb, 2 * (14080 + 500));
+	has(r->summary, "the 2 clients checked together need 29160 MB");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_cache_vg_must_exist_be_varied_on_and_hold_every_client(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("upd01,mb72");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, "check.lab");
+	req.cache_vg = "smallvg";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "job.cache_vg", F);
+	has(r->summary, "smallvg has");
+	has(r->fix, "extendvg smallvg");
+	assert_int_equal(r->needed_mb, get(rep, "upd01", "job.disks")->needed_mb +
+	                                   get(rep, "mb72", "job.disks")->needed_mb);
+	/* The check lab's master has 3 GB. */
+	expect(rep, "master", "master.memory", W);
+	check_report_free(&rep);
+	req.clients = "upd01";
+	rep = run(&lb, &req);
+	expect(rep, "master", "job.cache_vg", P);
+	check_report_free(&rep);
+	req.cache_vg = "offvg";
+	rep = run(&lb, &req);
+	has(expect(rep, "master", "job.cache_vg", F)->fix, "varyonvg offvg");
+	check_report_free(&rep);
+	req.cache_vg = "novg";
+	rep = run(&lb, &req);
+	r = expect(rep, "master", "job.cache_vg", F);
+	has(r->summary, "no volume group novg");
+	has(r->fix, "mkvg -y novg");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_multibos_fails_only_before_7_2(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixmb01");
+	struct check_report *rep;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	rep = run(&lb, &req);
+	has(expect(rep, "aixmb01", "client.multibos", F)->summary, "7100-05-09-2148");
+	check_report_free(&rep);
+	lab_close(&lb);
+	lab_open(&lb, "check.lab");
+	req = lab_req("mb72");
+	rep = run(&lb, &req);
+	has(expect(rep, "mb72", "client.multibos", P)->summary, "supported from AIX 7.2");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_already_at_target_fails_a_migration_but_not_a_tl_update(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("upd01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	/* upd01 runs 7300-02-02, the SPOT 7300-03-01: already at the release. */
+	lab_open(&lb, "check.lab");
+	rep = run(&lb, &req);
+	r = expect(rep, "upd01", "client.oslevel", F);
+	has(r->summary, "already at AIX 7.3");
+	has(r->fix, "nimadm -U");
+	check_report_free(&rep);
+	req.tl_update = 1;
+	rep = run(&lb, &req);
+	has(expect(rep, "upd01", "client.oslevel", P)->summary, "TL/SP update");
+	expect(rep, "master", "master.oslevel", P); /* a 7300-03 master has -U */
+	check_report_free(&rep);
+	/* -U on a 7.2 client is a migration. */
+	req.clients = "mb72";
+	rep = run(&lb, &req);
+	has(expect(rep, "mb72", "client.oslevel", F)->summary, "-U updates within a release");
+	check_report_free(&rep);
+	lab_close(&lb);
+
+	/* The demo: aixnew01 is exactly at the SPOT's level; its master is 7300-02. */
+	lab_open(&lb, NULL);
+	req = demo_req("aixnew01");
+	rep = run(&lb, &req);
+	expect(rep, "aixnew01", "client.oslevel", F);
+	check_report_free(&rep);
+	req.tl_update = 1;
+	rep = run(&lb, &req);
+	has(expect(rep, "aixnew01", "client.oslevel", F)->summary, "-U has nothing to update");
+	has(expect(rep, "master", "master.oslevel", F)->summary, "7300-03");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_mirrored_rootvg_needs_as_many_disks_or_unmirroring(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("mir02");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, "check.lab");
+	/* Two copies of 14080 MB: one disk given is not enough. */
+	req.disks = "hdisk2";
+	rep = run(&lb, &req);
+	r = expect(rep, "mir02", "job.disks", F);
+	has(r->summary, "2 copies");
+	has(r->fix, "unmirrorvg rootvg hdisk1");
+	has(r->fix, "reducevg rootvg hdisk1");
+	has(r->fix, "bosboot -ad /dev/hdisk0");
+	has(r->fix, "bootlist -m normal hdisk0");
+	assert_int_equal(r->needed_mb, 14080 + 500);
+	check_report_free(&rep);
+	/* Two free disks, each holding a copy. */
+	req.disks = "hdisk2 hdisk3";
+	rep = run(&lb, &req);
+	r = expect(rep, "mir02", "job.disks", P);
+	assert_int_equal(r->proposed.n, 2);
+	check_report_free(&rep);
+	/* No -d: the two smallest that fit, smallest first. */
+	req.disks = NULL;
+	rep = run(&lb, &req);
+	r = expect(rep, "mir02", "job.disks", P);
+	assert_int_equal(r->proposed.n, 2);
+	assert_string_equal(r->proposed.v[0], "hdisk3");
+	assert_string_equal(r->proposed.v[1], "hdisk2");
+	has(r->summary, "hdisk3 (30720 MB, PVID 00f9a1b2c3e20004)");
+	check_report_free(&rep);
+	lab_close(&lb);
+
+	/* The demo's mirrored client has no free disk at all. */
+	lab_open(&lb, NULL);
+	req = demo_req("aixmir01");
+	rep = run(&lb, &req);
+	r = expect(rep, "aixmir01", "job.disks", F);
+	has(r->fix, "unmirrorvg rootvg hdisk1");
+	assert_int_equal(r->proposed.n, 0);
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static const struct check_disk *disk_of(const struct check_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->ndisks; i++)
+		if (strcmp(r->disks[i].name, name) == 0)
+			return &r->disks[i];
+	fail_msg("%s: no disk %s", r->host, name);
+	return NULL;
+}
+
+static void test_check_disks_in_use_too_small_or_proposed_with_reasons(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixdb01,aixsmall01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	/* No -d: aixdb01's hdisk1 proposed with size and PVID; aixsmall01's too small. */
+	rep = run(&lb, &req);
+	r = expect(rep, "aixdb01", "job.disks", P);
+	has(r->summary, "proposing hdisk1 (51200 MB, PVID 00c8f1a0b1c20002)");
+	has(r->summary, "hdisk0 in rootvg");
+	assert_int_equal(r->proposed.n, 1);
+	assert_true(disk_of(r, "hdisk1")->chosen);
+	assert_string_equal(disk_of(r, "hdisk0")->why, "in rootvg");
+	r = expect(rep, "aixsmall01", "job.disks", F);
+	has(r->summary, "hdisk1 too small: 10240 MB < needed 14580 MB");
+	check_report_free(&rep);
+	/* -d naming the rootvg disk. */
+	req.clients = "aixdb01";
+	req.disks = "hdisk0";
+	rep = run(&lb, &req);
+	r = expect(rep, "aixdb01", "job.disks", F);
+	has(r->summary, "hdisk0 is in rootvg");
+	assert_string_equal(r->def->code, "0505-126");
+	has(r->fix, "chpv -C hdisk0");
+	check_report_free(&rep);
+	/* -d naming a disk that is not there. */
+	req.disks = "hdisk7";
+	rep = run(&lb, &req);
+	has(expect(rep, "aixdb01", "job.disks", F)->summary, "hdisk7: no such disk on aixdb01");
+	check_report_free(&rep);
+	/* -d naming a free disk too small. */
+	req.clients = "aixsmall01";
+	req.disks = "hdisk1";
+	rep = run(&lb, &req);
+	r = expect(rep, "aixsmall01", "job.disks", F);
+	has(r->summary, "too small");
+	has(r->fix, "14580 MB");
+	check_report_free(&rep);
+	lab_close(&lb);
+
+	/* The check lab: one disk in another VG, one from an earlier run, one too small. */
+	lab_open(&lb, "check.lab");
+	req = lab_req("busy01");
+	rep = run(&lb, &req);
+	r = expect(rep, "busy01", "job.disks", P);
+	assert_int_equal(r->proposed.n, 1);
+	assert_string_equal(r->proposed.v[0], "hdisk3");
+	assert_string_equal(disk_of(r, "hdisk1")->why, "in VG datavg");
+	has(disk_of(r, "hdisk2")->why, "altinst_rootvg of an earlier run");
+	has(disk_of(r, "hdisk4")->why, "too small: 8192 MB < needed");
+	has(r->summary, "hdisk1 in VG datavg");
+	expect(rep, "busy01", "client.memory", W);
+	check_report_free(&rep);
+	req.disks = "hdisk2";
+	rep = run(&lb, &req);
+	r = expect(rep, "busy01", "job.disks", F);
+	has(r->fix, "alt_rootvg_op -X altinst_rootvg");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+/* ---- timeouts and streaming
+ * ---------------------------------------------------------------------- */
+
+struct order {
+	struct strv hosts;
+	long long start, hang_done_ms;
+};
+
+static void order_host_done(void *arg, const char *host, int timed_out)
+{
+	struct order *o = arg;
+
+	strv_push(&o->hosts, host);
+	if (strcmp(host, "hang01") == 0) {
+		assert_true(timed_out);
+		o->hang_done_ms = clock_ms() - o->start;
+	} else {
+		assert_false(timed_out);
+	}
+}
+
+static size_t index_of(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return i;
+	fail_msg("%s not seen", s);
+	return 0;
+}
+
+static void test_check_hanging_client_ends_at_its_timeout_while_the_others_complete(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("hang01,upd01,slow01");
+	struct order o = { 0 };
+	struct check_cb cb = { .host_done = order_host_done, .arg = &o };
+	struct check_report *rep;
+	const struct check_result *r;
+	struct err e;
+
+	(void)state;
+	lab_open(&lb, "check.lab");
+	req.probe_timeout_ms = 3000;
+	o.start = clock_ms();
+	err_clear(&e);
+	rep = check_run(lb.site, &req, &cb, &e);
+	if (rep == NULL)
+		fail_msg("check_run: %s", e.msg);
+	/* The others finished first; hang01 waited for its own timeout, not more checks. */
+	assert_true(index_of(&o.hosts, "upd01") < index_of(&o.hosts, "hang01"));
+	assert_true(index_of(&o.hosts, "slow01") < index_of(&o.hosts, "hang01"));
+	assert_true(o.hang_done_ms >= 3000);
+	assert_int_equal(rep->timed_out.n, 1);
+	assert_string_equal(rep->timed_out.v[0], "hang01");
+	r = expect(rep, "hang01", "client.reach", F);
+	assert_true(r->timed_out);
+	has(r->summary, "timed out");
+	has(r->evidence[0].note, "timed out");
+	assert_int_equal(r->evidence[0].status, -1);
+	r = expect(rep, "hang01", "client.ncargs", E);
+	assert_true(r->timed_out);
+	has(r->summary, "hang01 did not answer");
+	expect(rep, "upd01", "client.ncargs", P);
+	expect(rep, "slow01", "client.ncargs", P);
+	expect(rep, "slow01", "job.disks", P);
+	check_report_free(&rep);
+	strv_free(&o.hosts);
+	lab_close(&lb);
+}
+
+static void test_check_host_timeout_cuts_a_slow_client_short(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("slow01,upd01");
+	struct check_report *rep;
+	size_t errors = 0;
+
+	(void)state;
+	lab_open(&lb, "check.lab");
+	/* 300 ms a command, 4 at once, about 16 commands: far more than 700 ms. */
+	req.host_timeout_ms = 700;
+	rep = run(&lb, &req);
+	assert_int_equal(rep->timed_out.n, 1);
+	assert_string_equal(rep->timed_out.v[0], "slow01");
+	for (size_t k = 0; k < NCOLS; k++) {
+		const struct check_result *r = get(rep, "slow01", demo_cols[k]);
+		if (r->status == CHECK_ERROR) {
+			errors++;
+			assert_true(r->timed_out);
+		}
+	}
+	assert_true(errors > 0);
+	expect(rep, "upd01", "job.disks", P);
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+struct async {
+	struct check_run *run;
+	size_t results;
+	int done;
+	struct check_report *rep;
+};
+
+static void async_result(void *arg, const struct check_result *r)
+{
+	struct async *a = arg;
+
+	(void)r;
+	a->results++;
+	if (a->results == 3)
+		check_run_cancel(&a->run);
+}
+
+static void async_done(void *arg, struct check_report *rep)
+{
+	struct async *a = arg;
+
+	a->done = 1;
+	a->rep = rep;
+}
+
+static void test_check_async_run_streams_and_cancels_from_a_callback(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixdb01,aixapp01");
+	struct async a = { 0 };
+	struct check_cb cb = { .result = async_result, .done = async_done, .arg = &a };
+	struct err e;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	err_clear(&e);
+	a.run = check_run_start(lb.site, lb.site->set, &req, &cb, &e);
+	assert_non_null(a.run);
+	/* Driven by the caller's loop: the cmdset (no NFS probes in a lab). */
+	while (cmdset_active(lb.site->set) > 0)
+		cmdset_run(lb.site->set, 200);
+	assert_null(a.run);
+	assert_int_equal(a.results, 3);
+	assert_false(a.done);
+	check_report_free(&a.rep);
+
+	/* Without cancel, done brings the whole report. */
+	memset(&a, 0, sizeof a);
+	cb.result = NULL;
+	a.run = check_run_start(lb.site, lb.site->set, &req, &cb, &e);
+	assert_non_null(a.run);
+	while (!a.done)
+		cmdset_run(lb.site->set, 200);
+	assert_non_null(a.rep);
+	assert_int_equal(a.rep->hosts.n, 3);
+	expect(a.rep, "aixdb01", "client.reach", P);
+	check_report_free(&a.rep);
+	/* A done callback is required; a bad request is refused before anything runs. */
+	cb.done = NULL;
+	assert_null(check_run_start(lb.site, lb.site->set, &req, &cb, &e));
+	cb.done = async_done;
+	req.clients = "-x";
+	assert_null(check_run_start(lb.site, lb.site->set, &req, &cb, &e));
+	assert_string_equal(e.field, "client");
+	lab_close(&lb);
+}
+
+static void test_check_json_results_have_host_check_status_summary_evidence_fix(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixbat01");
+	struct check_report *rep;
+	cJSON *a, *o, *ev;
+	size_t n = 0;
+	int seen_fail = 0;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	rep = run(&lb, &req);
+	a = check_report_to_json(rep);
+	assert_true(cJSON_IsArray(a));
+	cJSON_ArrayForEach(o, a)
+	{
+		const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(o, "status"));
+		n++;
+		assert_non_null(cJSON_GetStringValue(cJSON_GetObjectItem(o, "host")));
+		assert_non_null(cJSON_GetStringValue(cJSON_GetObjectItem(o, "check")));
+		assert_true(check_status_parse(st) >= 0);
+		assert_non_null(cJSON_GetStringValue(cJSON_GetObjectItem(o, "summary")));
+		assert_true(cJSON_IsArray(cJSON_GetObjectItem(o, "evidence")));
+		assert_true(cJSON_HasObjectItem(o, "fix"));
+		if (strcmp(st, "fail") == 0) {
+			seen_fail = 1;
+			assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(o, "check")),
+			                    "client.ncargs");
+			ev = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "evidence"), 0);
+			assert_string_equal(
+			    cJSON_GetStringValue(cJSON_GetObjectItem(ev, "command")),
+			    "rsh aixbat01 lsattr -El sys0 -a ncargs");
+			assert_int_equal(
+			    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "status")), 0);
+			assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(ev, "lines")), 1);
+			has(cJSON_GetStringValue(cJSON_GetObjectItem(o, "fix")), "chdev -l sys0");
+		}
+	}
+	assert_true(seen_fail);
+	assert_int_equal(n, rep->nresults);
+	/* Report order: the master first. */
+	assert_string_equal(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 0), "host")), "master");
+	cJSON_Delete(a);
+	/* A deep copy is equal and independent. */
+	{
+		const struct check_result *r = get(rep, "aixbat01", "job.disks");
+		struct check_result *d = check_result_dup(r);
+		assert_string_equal(d->summary, r->summary);
+		assert_int_equal(d->ndisks, r->ndisks);
+		assert_string_equal(d->proposed.v[0], r->proposed.v[0]);
+		assert_int_equal(d->nevidence, r->nevidence);
+		check_result_free(&d);
+		assert_null(d);
+	}
+	assert_int_equal(check_report_verdict(rep), CHECK_FAIL);
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_nfs_probes_the_nim_address_and_in_a_lab_only_loopback(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("nfs01,far01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, "check.lab");
+	rep = run(&lb, &req);
+	/* nfs01's NIM address is 127.0.0.1: probed for real (an NFS server may or may not run). */
+	r = get(rep, "nfs01", "client.nfs");
+	if (r->status != CHECK_PASS && r->status != CHECK_FAIL)
+		fail_msg("nfs01 client.nfs: %s: %s", check_status_name(r->status), r->summary);
+	has(r->summary, "(127.0.0.1)");
+	assert_true(r->nevidence >= 1);
+	has(r->evidence[r->nevidence - 1].command, "NFS probe of 127.0.0.1");
+	assert_true(r->evidence[r->nevidence - 1].lines.n >= 2);
+	has(r->evidence[r->nevidence - 1].lines.v[0], "portmap: ");
+	/* far01's is made up: not probed. */
+	has(expect(rep, "far01", "client.nfs", S)->summary, "10.9.8.77 is an address of the lab");
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+static void test_check_unreachable_master_is_one_error_and_no_results(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixdb01");
+	struct check_report *rep;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	/* An ssh master on a port nothing listens on: every command is refused. */
+	host_free(&lb.site->master);
+	lb.site->master = host_ssh_new("master", "127.0.0.1", 1, NULL, NULL, NULL);
+	rep = run(&lb, &req);
+	assert_int_equal(rep->nresults, 0);
+	has(rep->error, "cannot run commands on the NIM master");
+	assert_int_equal(check_report_verdict(rep), CHECK_ERROR);
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_table_ids_are_unique_with_help_and_a_manual_entry),
+		cmocka_unit_test(test_check_request_refuses_hostile_and_missing_names),
+		cmocka_unit_test(test_check_request_from_params_takes_the_job_fields),
+		cmocka_unit_test(
+		    test_check_demo_lab_every_client_gets_the_verdicts_its_state_implies),
+		cmocka_unit_test(test_check_fix_texts_carry_the_concrete_commands),
+		cmocka_unit_test(
+		    test_check_spot_alt_disk_install_mismatch_is_0505_205_with_the_cust_command),
+		cmocka_unit_test(test_check_unknown_objects_fail_and_skip_what_depends_on_them),
+		cmocka_unit_test(test_check_tcb_matters_only_without_j),
+		cmocka_unit_test(test_check_cache_vg_must_exist_be_varied_on_and_hold_every_client),
+		cmocka_unit_test(test_check_multibos_fails_only_before_7_2),
+		cmocka_unit_test(
+		    test_check_already_at_target_fails_a_migration_but_not_a_tl_update),
+		cmocka_unit_test(test_check_mirrored_rootvg_needs_as_many_disks_or_unmirroring),
+		cmocka_unit_test(test_check_disks_in_use_too_small_or_proposed_with_reasons),
+		cmocka_unit_test(
+		    test_check_hanging_client_ends_at_its_timeout_while_the_others_complete),
+		cmocka_unit_test(test_check_host_timeout_cuts_a_slow_client_short),
+		cmocka_unit_test(test_check_async_run_streams_and_cancels_from_a_callback),
+		cmocka_unit_test(
+		    test_check_json_results_have_host_check_status_summary_evidence_fix),
+		cmocka_unit_test(test_check_nfs_probes_the_nim_address_and_in_a_lab_only_loopback),
+		cmocka_unit_test(test_check_unreachable_master_is_one_error_and_no_results),
+	};
+	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
+}
