@@ -50,6 +50,8 @@ struct sup {
 	struct phase_tracker *tracker;
 	struct nimadm_params *params; /* from job.ini, for phased runs */
 	int out_fd;
+	int client_fd; /* the client's lock, held while the job is active */
+	int slot_fd;   /* the running slot's lock */
 	int report;
 	int cancel;           /* the operator asked to cancel */
 	int dirty;            /* state changed since the last write */
@@ -80,8 +82,17 @@ static void sup_write_state(struct sup *s)
 NORETURN static void sup_exit(struct sup *s, enum job_status st, const char *error)
 {
 	s->ji.status = st;
-	if (job_status_is_final(st))
+	if (job_status_is_final(st)) {
+		/* Free the client and the slot before the final state says so: a
+		 * reader that sees the job over may start the next one at once. The
+		 * job's own lock stays until exit, so it never looks lost. */
+		if (s->client_fd >= 0)
+			close(s->client_fd);
+		if (s->slot_fd >= 0)
+			close(s->slot_fd);
+		s->client_fd = s->slot_fd = -1;
 		s->ji.ended = (long long)time(NULL);
+	}
 	if (error != NULL) {
 		free(s->ji.error);
 		s->ji.error = xstrdup(error);
@@ -391,13 +402,14 @@ void supervisor_main(struct site *site, const char *id, int report)
 	struct err e;
 	struct cmdset *set;
 	char *path;
-	int lock_fd, client_fd, first, last, ok = 1;
+	int lock_fd, first, last, ok = 1;
 
 	sup_detach(report);
 	memset(&s, 0, sizeof s);
 	s.site = site;
 	s.report = report;
 	s.out_fd = -1;
+	s.client_fd = s.slot_fd = -1;
 	s.dir = job_dir(site, id);
 	s.ji.exit_code = -1;
 	s.ji.status = JOB_WAITING;
@@ -427,8 +439,8 @@ void supervisor_main(struct site *site, const char *id, int report)
 
 	/* One active job per client: the lock lives as long as this process. */
 	path = xasprintf("%s/locks/%s.lock", site->state_dir, s.ji.client);
-	client_fd = job_lock_try(path);
-	if (client_fd < 0) {
+	s.client_fd = job_lock_try(path);
+	if (s.client_fd < 0) {
 		char *msg = xasprintf("client %s already has an active job: nothing started",
 		                      s.ji.client);
 		free(path);
@@ -436,14 +448,14 @@ void supervisor_main(struct site *site, const char *id, int report)
 		sup_exit(&s, JOB_FAILED, msg);
 	}
 	free(path);
-	if (ftruncate(client_fd, 0) == 0 && write(client_fd, id, strlen(id)) < 0) {
+	if (ftruncate(s.client_fd, 0) == 0 && write(s.client_fd, id, strlen(id)) < 0) {
 		/* the lock still holds; its text is only for people */
 	}
 	sup_signals();
 	sup_write_state(&s);
 	sup_report(&s, "ok\n");
 
-	if (sup_take_slot(&s) < 0)
+	if ((s.slot_fd = sup_take_slot(&s)) < 0)
 		sup_exit(&s, JOB_CANCELLED, NULL);
 
 	path = xasprintf("%s/output.log", s.dir);
