@@ -64,6 +64,7 @@ cli_fn cli_jobs;
 cli_fn cli_lab;
 cli_fn cli_log;
 cli_fn cli_postcheck;
+cli_fn cli_prepare;
 cli_fn cli_run;
 cli_fn cli_snapshot;
 

@@ -26,6 +26,7 @@
 #include "params.h"
 #include "phase.h"
 #include "postcheck.h"
+#include "prepare.h"
 #include "snapshot.h"
 
 #endif

@@ -2,7 +2,8 @@
  * files.c: the lab's file tree and `cat`. Each host has its own files under
  * NIMSIM_STATE/files/<host>/ (nimadm writes /var/adm/ras/alt_mig/... there);
  * a few files every AIX system has are made up from the lab when the tree has
- * none (/etc/niminfo). `cat` reads only that tree, never the real system.
+ * none (/etc/niminfo here; /etc/motd, /etc/hosts ... in aixcfg.c). `cat` reads
+ * only that tree, never the real system.
  */
 #include "nimadm.h"
 
@@ -14,8 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* "a/./b//../c" -> "/a/c": absolute, without "." or ".." (never above "/"). Owned. */
-static char *files_normalise(const char *file)
+char *sim_files_normalise(const char *file)
 {
 	struct strv parts = { 0 };
 	struct strbuf sb = { 0 };
@@ -54,7 +54,7 @@ char *sim_files_path(const struct sim_lab *lab, const struct sim_host *h, const 
 
 	if (lab->state_dir == NULL)
 		return NULL;
-	norm = files_normalise(file);
+	norm = sim_files_normalise(file);
 	if (*norm == '\0') {
 		free(norm);
 		return NULL;
@@ -161,7 +161,7 @@ static int files_inside(const struct sim_lab *lab, const struct sim_host *h, con
 static int files_cat_one(struct sim_ctx *ctx, const char *file, int quiet)
 {
 	char *path = sim_files_path(ctx->lab, ctx->host, file);
-	char *norm = files_normalise(file);
+	char *norm = sim_files_normalise(file);
 	int rc = -1;
 
 	if (path != NULL && files_inside(ctx->lab, ctx->host, path))
@@ -170,6 +170,8 @@ static int files_cat_one(struct sim_ctx *ctx, const char *file, int quiet)
 		files_niminfo(ctx->lab, ctx->host);
 		rc = 0;
 	}
+	if (rc != 0 && sim_cfg_file_print(ctx->lab, ctx->host, norm) == 0)
+		rc = 0;
 	free(path);
 	free(norm);
 	if (rc != 0 && !quiet) {

@@ -451,6 +451,7 @@ static void lv_clear(struct sim_lv *lv)
 	free(lv->type);
 	free(lv->mount);
 	free(lv->state);
+	free(lv->pvs);
 }
 
 /* Splits "NAME k=v k=v" into the name and its attributes. */
@@ -641,7 +642,7 @@ out:
 	return rc;
 }
 
-/* "NAME [vg=rootvg] [type=jfs2] lps=N [mount=/x] [state=open/syncd]" */
+/* "NAME [vg=rootvg] [type=jfs2] lps=N [mount=/x] [state=open/syncd] [copies=N] [pvs=D,D]" */
 static int host_lv(struct loader *ld, struct sim_host *h, const char *value, const char *want)
 {
 	struct strv w = { 0 };
@@ -677,6 +678,12 @@ static int host_lv(struct loader *ld, struct sim_host *h, const char *value, con
 		else if (strcmp(k, "lps") == 0 && parse_long(v, 1, 1000000, &n) == 0) {
 			lv.lps = (int)n;
 			has_lps = 1;
+		} else if (strcmp(k, "copies") == 0 && parse_long(v, 1, 3, &n) == 0) {
+			lv.copies = (int)n;
+		} else if (strcmp(k, "pvs") == 0 && *v != '\0' &&
+		           strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                     "0123456789_.-,") == strlen(v)) {
+			set_str(&lv.pvs, v);
 		} else {
 			ld_fail(ld, "lv %s: bad or unknown attribute '%s=%s'", lv.name, k, v);
 			goto out;
@@ -766,6 +773,7 @@ static void host_free(struct sim_host *h)
 	sim_attrs_free(&h->latency_cmd);
 	sim_attrs_free(&h->sys0);
 	sim_attrs_free(&h->nim);
+	sim_attrs_free(&h->cfg);
 	for (size_t i = 0; i < h->ndisks; i++)
 		disk_clear(&h->disks[i]);
 	free(h->disks);
@@ -1290,6 +1298,19 @@ static int host_key(struct loader *ld, struct sim_host *h, const char *key, cons
 			return -1;
 		}
 		sim_attrs_set(&h->sys0, key + 5, value);
+	} else if (str_starts(key, "tunable.") || str_starts(key, "service.") ||
+	           strcmp(key, "migration_reset") == 0) {
+		char why[200];
+		const char *bad;
+		if (state && *value == '\0') {
+			attrs_remove(&h->cfg, key);
+			return 0;
+		}
+		if ((bad = sim_cfg_key_check(key, value, why, sizeof why)) != NULL) {
+			ld_fail(ld, "%s: %s", key, bad);
+			return -1;
+		}
+		sim_attrs_set(&h->cfg, key, value);
 	} else if (str_starts(key, "nim.") && valid_name(key + 4)) {
 		if (state) {
 			attrs_remove(&h->nim, key + 4);
@@ -1746,7 +1767,7 @@ static int host_validate(struct loader *ld, struct sim_host *h)
 		}
 		for (size_t j = 0; j < h->nlvs; j++)
 			if (strcmp(h->lvs[j].vg, v->name) == 0)
-				used += (long)h->lvs[j].lps * v->copies;
+				used += (long)h->lvs[j].lps * sim_lv_copies(h, &h->lvs[j]);
 		if (used > total) {
 			ld_fail(ld, "volume group %s needs %ld PPs but its disks hold %ld", v->name,
 			        used, total);
@@ -1754,11 +1775,42 @@ static int host_validate(struct loader *ld, struct sim_host *h)
 		}
 	}
 	for (size_t i = 0; i < h->nlvs; i++) {
-		ld->line = h->lvs[i].line;
-		if (sim_host_vg(h, h->lvs[i].vg) == NULL) {
-			ld_fail(ld, "lv %s: volume group %s is not defined", h->lvs[i].name,
-			        h->lvs[i].vg);
+		const struct sim_lv *lv = &h->lvs[i];
+		size_t ndisks = 0;
+		ld->line = lv->line;
+		if (sim_host_vg(h, lv->vg) == NULL) {
+			ld_fail(ld, "lv %s: volume group %s is not defined", lv->name, lv->vg);
 			return -1;
+		}
+		for (size_t j = 0; j < h->ndisks; j++)
+			if (h->disks[j].vg != NULL && strcmp(h->disks[j].vg, lv->vg) == 0)
+				ndisks++;
+		if ((size_t)sim_lv_copies(h, lv) > ndisks) {
+			ld_fail(ld, "lv %s has %d copies but volume group %s has %zu disk(s)",
+			        lv->name, sim_lv_copies(h, lv), lv->vg, ndisks);
+			return -1;
+		}
+		if (lv->pvs != NULL) {
+			char *copy = xstrdup(lv->pvs), *save = NULL, *t;
+			int n = 0, bad = 0;
+			for (t = strtok_r(copy, ",", &save); t != NULL && !bad;
+			     t = strtok_r(NULL, ",", &save)) {
+				const struct sim_disk *d = sim_host_disk(h, t);
+				n++;
+				if (d == NULL || d->vg == NULL || strcmp(d->vg, lv->vg) != 0) {
+					ld_fail(ld, "lv %s: pvs names %s, not a disk of %s",
+					        lv->name, t, lv->vg);
+					bad = 1;
+				}
+			}
+			free(copy);
+			if (bad)
+				return -1;
+			if (n != sim_lv_copies(h, lv)) {
+				ld_fail(ld, "lv %s: pvs names %d disk(s) for %d copies", lv->name,
+				        n, sim_lv_copies(h, lv));
+				return -1;
+			}
 		}
 	}
 	ld->line = h->line;

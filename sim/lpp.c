@@ -362,7 +362,7 @@ int sim_lpp_installp(struct sim_ctx *ctx, int argc, char **argv)
 				       part == SIM_PART_USR ? "USR" : "ROOT", all[i]->level);
 	}
 	if (!any)
-		printf("installp:  No filesets were found in the Software Vital\n"
+		printf("0503-459 installp:  No filesets were found in the Software Vital\n"
 		       "\tProduct Database in the APPLIED state.\n");
 	free(all);
 	return 0;

@@ -25,50 +25,25 @@ struct vg_use {
 static void vg_use_compute(const struct sim_host *h, const struct sim_vg *v, struct vg_use *u)
 {
 	static const int order[5] = { 2, 1, 3, 0, 4 }; /* centre first */
-	long *need;
+	struct sim_vg_map m;
 
 	memset(u, 0, sizeof *u);
 	u->vg = v;
-	u->pv = xcalloc(h->ndisks + 1, sizeof *u->pv);
-	for (size_t i = 0; i < h->ndisks; i++) {
-		const struct sim_disk *d = &h->disks[i];
-		if (d->vg == NULL || strcmp(d->vg, v->name) != 0)
-			continue;
-		u->pv[u->npv].disk = d;
-		u->pv[u->npv].total = sim_disk_pps(d->size_mb, v->pp_size);
-		u->total += u->pv[u->npv].total;
-		u->npv++;
+	sim_vg_map(h, v, &m); /* lvmops.c: the one placement every view shares */
+	u->pv = xcalloc(m.ndisks + 1, sizeof *u->pv);
+	for (size_t i = 0; i < m.ndisks; i++) {
+		u->pv[i].disk = m.disks[i];
+		u->pv[i].total = m.total[i];
+		u->pv[i].used = m.used[i];
+		u->total += m.total[i];
 	}
-	/* copy k lives on the disks i with i % copies == k */
-	need = xcalloc((size_t)v->copies, sizeof *need);
-	for (size_t i = 0; i < h->nlvs; i++) {
-		if (strcmp(h->lvs[i].vg, v->name) != 0)
-			continue;
+	u->npv = m.ndisks;
+	for (size_t i = 0; i < m.nlvs; i++) {
 		u->nlvs++;
-		if (str_starts(h->lvs[i].state, "open"))
+		if (str_starts(m.lvs[i]->state, "open"))
 			u->open_lvs++;
-		for (int k = 0; k < v->copies; k++)
-			need[k] += h->lvs[i].lps;
 	}
-	for (int k = 0; k < v->copies; k++) {
-		for (size_t i = 0; i < u->npv && need[k] > 0; i++) {
-			struct pv_use *p = &u->pv[i];
-			long take;
-			if ((int)(i % (size_t)v->copies) != k)
-				continue;
-			take = p->total - p->used < need[k] ? p->total - p->used : need[k];
-			p->used += take;
-			need[k] -= take;
-		}
-		/* overflow (validation prevents it) goes anywhere there is room */
-		for (size_t i = 0; i < u->npv && need[k] > 0; i++) {
-			struct pv_use *p = &u->pv[i];
-			long take = p->total - p->used < need[k] ? p->total - p->used : need[k];
-			p->used += take;
-			need[k] -= take;
-		}
-	}
-	free(need);
+	sim_vg_map_free(&m);
 	for (size_t i = 0; i < u->npv; i++) {
 		struct pv_use *p = &u->pv[i];
 		long base = p->total / 5, rest = p->total % 5, used = p->used;
@@ -102,6 +77,71 @@ static const char *pv_state(const struct sim_host *h, const struct sim_disk *d)
 	return v != NULL && v->active ? "active" : "";
 }
 
+/* lspv -l DISK: the LVs with partitions on the disk, in the order they were allocated,
+ * each taking the disk's regions centre first (as the free distribution counts them). */
+static void lspv_lvs(const struct sim_host *h, const struct sim_vg *v, const struct sim_disk *d)
+{
+	static const int order[5] = { 2, 1, 3, 0, 4 };
+	struct sim_vg_map m;
+	long region_left[5], total, *first, *pps;
+	size_t di = 0, *idx, n = 0;
+
+	sim_vg_map(h, v, &m);
+	while (di < m.ndisks && m.disks[di] != d)
+		di++;
+	total = di < m.ndisks ? m.total[di] : 0;
+	for (int r = 0; r < 5; r++)
+		region_left[r] = total / 5 + (r < total % 5 ? 1 : 0);
+	idx = xcalloc(m.nlvs + 1, sizeof *idx);
+	first = xcalloc(m.nlvs + 1, sizeof *first);
+	pps = xcalloc(m.nlvs + 1, sizeof *pps);
+	for (size_t l = 0; l < m.nlvs && di < m.ndisks; l++) {
+		long sum = 0, lowest = 0;
+		for (int k = 0; k < m.copies[l]; k++) {
+			long p = sim_vg_map_pps(&m, l, k, di);
+			size_t at = (((size_t)l * 3) + (size_t)k) * m.ndisks + di;
+			if (p > 0 && (lowest == 0 || m.first[at] < lowest))
+				lowest = m.first[at];
+			sum += p;
+		}
+		if (sum == 0)
+			continue;
+		first[n] = lowest;
+		pps[n] = sum;
+		idx[n++] = l;
+	}
+	/* allocation order: by first partition */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && first[j - 1] > first[j]; j--) {
+			long tf = first[j], tp = pps[j];
+			size_t ti = idx[j];
+			first[j] = first[j - 1], pps[j] = pps[j - 1], idx[j] = idx[j - 1];
+			first[j - 1] = tf, pps[j - 1] = tp, idx[j - 1] = ti;
+		}
+	printf("%s:\n", d->name);
+	printf("%-22s%-8s%-8s%-22s%s\n", "LV NAME", "LPs", "PPs", "DISTRIBUTION", "MOUNT POINT");
+	for (size_t i = 0; i < n; i++) {
+		long dist[5] = { 0, 0, 0, 0, 0 }, need = pps[i];
+		char a[16], b[16], r[48];
+		for (int j = 0; j < 5 && need > 0; j++) {
+			long take = region_left[order[j]] < need ? region_left[order[j]] : need;
+			dist[order[j]] += take;
+			region_left[order[j]] -= take;
+			need -= take;
+		}
+		snprintf(a, sizeof a, "%ld", pps[i]);
+		snprintf(b, sizeof b, "%ld", pps[i]);
+		snprintf(r, sizeof r, "%02ld..%02ld..%02ld..%02ld..%02ld", dist[0], dist[1],
+		         dist[2], dist[3], dist[4]);
+		printf("%-22s%-8s%-8s%-22s%s\n", m.lvs[idx[i]]->name, a, b, r,
+		       m.lvs[idx[i]]->mount);
+	}
+	free(idx);
+	free(first);
+	free(pps);
+	sim_vg_map_free(&m);
+}
+
 int sim_lvm_lspv(struct sim_ctx *ctx, int argc, char **argv)
 {
 	const struct sim_host *h = ctx->host;
@@ -109,13 +149,17 @@ int sim_lvm_lspv(struct sim_ctx *ctx, int argc, char **argv)
 	const struct sim_disk *d;
 	const struct sim_vg *v;
 	struct vg_use u;
-	int c;
+	int c, list = 0;
 
 	sim_opt_init(&o, argc, argv);
 	while ((c = sim_opt_next(&o, "lLpMu")) != -1) {
 		if (c == 'L' || c == 'u')
 			continue;
-		if (c == 'l' || c == 'p' || c == 'M') {
+		if (c == 'l') {
+			list = 1;
+			continue;
+		}
+		if (c == 'p' || c == 'M') {
 			fprintf(stderr, "lspv: nimsim does not simulate the -%c flag\n", c);
 			return 2;
 		}
@@ -165,6 +209,10 @@ int sim_lvm_lspv(struct sim_ctx *ctx, int argc, char **argv)
 		fprintf(stderr,
 		        "0516-010 : Volume group must be varied on; use varyonvg command.\n");
 		return 1;
+	}
+	if (list) {
+		lspv_lvs(h, v, d);
+		return 0;
 	}
 	vg_use_compute(h, v, &u);
 	for (size_t i = 0; i < u.npv; i++) {
@@ -271,8 +319,8 @@ static void lsvg_lvs(const struct sim_host *h, const struct sim_vg *v)
 		if (strcmp(lv->vg, v->name) != 0)
 			continue;
 		snprintf(lps, sizeof lps, "%d", lv->lps);
-		snprintf(pps, sizeof pps, "%d", lv->lps * v->copies);
-		snprintf(pvs, sizeof pvs, "%d", v->copies);
+		snprintf(pps, sizeof pps, "%d", lv->lps * sim_lv_copies(h, lv));
+		snprintf(pvs, sizeof pvs, "%d", sim_lv_copies(h, lv));
 		printf("%-19s %-10s %-7s %-7s %-4s %-13s %s\n", lv->name, lv->type, lps, pps, pvs,
 		       lv->state, lv->mount);
 	}

@@ -393,6 +393,8 @@ int nm_lab_clone(struct nm *nm, size_t nlvs)
 		free(key);
 		free(def);
 	}
+	/* the level the clone boots into (shutdown -r, lvmops.c) */
+	sim_state_set(st, "nimsim:altinst", c->name, nm->spot->oslevel);
 	sim_lab_free(&now);
 	return state_commit(&st);
 }
@@ -607,6 +609,9 @@ int nm_lab_reboot(struct nm *nm)
 		}
 	}
 	sim_state_set(st, c->name, "oslevel", nm->spot->oslevel);
+	/* rootvg's LVs follow the new disks; what the lab says the new level resets (aixcfg.c) */
+	sim_lv_unpin(st, c, "rootvg");
+	sim_cfg_migrated(st, now, c, nm->spot->oslevel);
 	/* the base filesets were at the old level: now at the new one */
 	for (size_t i = 0; old_fs != NULL && i < c->filesets.n; i++) {
 		const struct sim_fileset *f = &c->filesets.v[i];

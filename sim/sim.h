@@ -73,6 +73,8 @@ struct sim_lv {
 	int lps;
 	char *mount; /* "N/A" for raw LVs */
 	char *state; /* open/syncd, closed/syncd */
+	int copies;  /* 1-3, or 0: as many as its VG's copies */
+	char *pvs;   /* "hdisk1[,hdisk0]": the disk of each copy; NULL: the VG's placement */
 	int line;
 };
 
@@ -123,6 +125,7 @@ struct sim_host {
 	struct sim_filesets filesets;
 	struct strv bootlist;      /* empty: the disks holding hd5 */
 	struct strv nimadm_faults; /* nimadm_fault: failures nimadm injects (nimadm.c) */
+	struct sim_attrs cfg;      /* tunable.*, service.*, migration_reset (aixcfg.c) */
 };
 
 /* NIM resource types, in lsnim's order of presentation. */
@@ -238,6 +241,62 @@ long sim_disk_pps(long size_mb, int pp_size);
 const char *sim_host_sys0(const struct sim_host *h, const char *attr);
 /* The boot list in effect (the state's, the lab's, or the disks holding hd5). */
 void sim_host_bootlist(const struct sim_host *h, struct strv *out);
+
+/* ---- lvmops.c: where logical volume copies lie ------------------------------- */
+
+/* The copies of lv (its own, else its VG's). */
+int sim_lv_copies(const struct sim_host *h, const struct sim_lv *lv);
+/*
+ * The placement of a VG's logical volumes on its disks: copy k of every LV on
+ * the disks i with i % copies == k, in LV order (an LV's `pvs` pins its copies),
+ * overflowing onto any disk with room. Every view (lsvg, lspv, lslv, reducevg)
+ * uses it, so they all agree.
+ */
+struct sim_vg_map {
+	const struct sim_vg *vg;
+	const struct sim_disk **disks; /* the VG's disks, in host order */
+	size_t ndisks;
+	long *total, *used;        /* PPs per disk */
+	const struct sim_lv **lvs; /* the VG's LVs, in host order */
+	size_t nlvs;
+	int *copies; /* per LV */
+	long *pps;   /* PPs of LV i, copy k on disk d: [(i * 3 + k) * ndisks + d] */
+	long *first; /* first PP number (1-based) of that allocation, same index */
+};
+void sim_vg_map(const struct sim_host *h, const struct sim_vg *v, struct sim_vg_map *m);
+long sim_vg_map_pps(const struct sim_vg_map *m, size_t lv, int copy, size_t disk);
+void sim_vg_map_free(struct sim_vg_map *m);
+struct sim_state;
+/* Writes h's LVs of vg without pinned disks or copies of their own (they follow the VG). */
+void sim_lv_unpin(struct sim_state *st, const struct sim_host *h, const char *vg);
+/* Whether disk d holds a copy of a boot LV (hd5) whose boot record was not cleared. */
+int sim_disk_bootable(const struct sim_lab *lab, const struct sim_host *h,
+                      const struct sim_disk *d);
+
+/* ---- files.c ------------------------------------------------------------------ */
+
+/* "a/./b//../c" -> "/a/c": absolute, without "." or ".." (never above "/"). Owned. */
+char *sim_files_normalise(const char *file);
+
+/* ---- aixcfg.c: the configuration the lab keeps per host ------------------------ */
+
+/* NULL when key = value is a valid configuration key of a host (tunable.CMD.NAME,
+ * service.NAME, migration_reset), else why not (static or in buf). */
+const char *sim_cfg_key_check(const char *key, const char *value, char *buf, size_t size);
+/* Prints a configuration file made up from the lab (/etc/motd, /etc/hosts ...);
+ * -1 when the lab makes up no such file. */
+int sim_cfg_file_print(const struct sim_lab *lab, const struct sim_host *h, const char *path);
+/* The names of the files made up in directory dir ("/etc/ssh"), appended to out. */
+void sim_cfg_dir_list(const struct sim_lab *lab, const struct sim_host *h, const char *dir,
+                      struct strv *out);
+/* A migration booted: what the lab says the new release resets on h (migration_reset),
+ * written into the open state st. to: the new oslevel. */
+void sim_cfg_migrated(struct sim_state *st, const struct sim_lab *lab, const struct sim_host *h,
+                      const char *to);
+/* A reboot: tunables changed for now only (vmo -o without -p) take their boot values. */
+void sim_cfg_rebooted(struct sim_state *st, const struct sim_host *h);
+/* The time scale for simulated AIX durations: NIMSIM_TIME_SCALE, else the lab's. */
+double sim_time_scale(const struct sim_lab *lab);
 
 /* ---- catalog.c: built-in facts ------------------------------------------- */
 
@@ -400,6 +459,33 @@ sim_cmd_fn sim_remote_rsh;
 sim_cmd_fn sim_remote_c_rsh;
 sim_cmd_fn sim_nimadm_nimadm;
 sim_cmd_fn sim_files_cat;
+/* aixcfg.c */
+sim_cmd_fn sim_cfg_chdev;
+sim_cmd_fn sim_cfg_tunables; /* vmo, no, ioo, schedo */
+sim_cmd_fn sim_cfg_mount;
+sim_cmd_fn sim_cfg_umount;
+sim_cmd_fn sim_cfg_lsfs;
+sim_cmd_fn sim_cfg_netstat;
+sim_cmd_fn sim_cfg_ifconfig;
+sim_cmd_fn sim_cfg_lssrc;
+sim_cmd_fn sim_cfg_crontab;
+sim_cmd_fn sim_cfg_host;
+sim_cmd_fn sim_cfg_ls;
+/* lvmops.c */
+sim_cmd_fn sim_lvmops_unmirrorvg;
+sim_cmd_fn sim_lvmops_reducevg;
+sim_cmd_fn sim_lvmops_chpv;
+sim_cmd_fn sim_lvmops_bosboot;
+sim_cmd_fn sim_lvmops_lslv;
+sim_cmd_fn sim_lvmops_shutdown;
+/* mksysb.c */
+sim_cmd_fn sim_mksysb_mksysb;
+sim_cmd_fn sim_mksysb_alt_disk_mksysb;
+sim_cmd_fn sim_mksysb_nim; /* nim -o define -t mksysb, nim -o cust; the rest: sim_nim_nim */
+/* migscripts.c */
+sim_cmd_fn sim_mig_pre_migration;
+sim_cmd_fn sim_mig_post_migration;
+sim_cmd_fn sim_mig_installp; /* installp -c; -s: sim_lpp_installp */
 
 /* Whether name is a failure nimadm can inject (the client key nimadm_fault). */
 int sim_nimadm_fault_known(const char *name);
