@@ -150,7 +150,8 @@ int cli_follow(struct cli *cli, struct site *site, const char *id, int json, int
 			fputc('\n', stderr);
 			if (ji->status == JOB_FAILED || ji->status == JOB_LOST ||
 			    ji->status == JOB_CANCELLED)
-				fprintf(stderr, "nimadm-tui: to clean up: nimadm-tui cancel %s --cleanup\n",
+				fprintf(stderr,
+				        "nimadm-tui: to clean up: nimadm-tui cancel %s --cleanup\n",
 				        id);
 		}
 		rc = ji->status == JOB_SUCCEEDED ? CLI_OK : CLI_FAILED;

@@ -104,8 +104,9 @@ int cli_jobs(struct cli *cli, int argc, char **argv)
 			if (ji->phase > 0)
 				snprintf(ph, sizeof ph, "%d/12", ji->phase);
 			printf("%-36s %-12s %-17s %-9s %-6s %s\n", ji->id,
-			       ji->client != NULL ? ji->client : "", ji->mode != NULL ? ji->mode : "",
-			       job_status_name(ji->status), ph, el);
+			       ji->client != NULL ? ji->client : "",
+			       ji->mode != NULL ? ji->mode : "", job_status_name(ji->status), ph,
+			       el);
 		}
 	}
 	job_list_free(&jobs, n);
@@ -231,7 +232,8 @@ int cli_cancel(struct cli *cli, int argc, char **argv)
 			return CLI_FAILED;
 		}
 		if (wait_final(site, id, &ji) != 0) {
-			cli_error(cli, "job %s did not stop within %d s", id, CANCEL_WAIT_MS / 1000);
+			cli_error(cli, "job %s did not stop within %d s", id,
+			          CANCEL_WAIT_MS / 1000);
 			return CLI_FAILED;
 		}
 		fprintf(stderr, "nimadm-tui: job %s %s\n", id, job_status_name(ji.status));

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TAIL_CHUNK (64 * 1024)
+#define TAIL_CHUNK        (64 * 1024)
 #define TAIL_MAX_PER_POLL (1024 * 1024)
 
 struct job_tail {
@@ -16,8 +16,8 @@ struct job_tail {
 	char *path;
 	struct job_tail_cb cb;
 	int fd;
-	int history;          /* still inside the output that existed at the start */
-	off_t history_end;    /* its size then */
+	int history;       /* still inside the output that existed at the start */
+	off_t history_end; /* its size then */
 	off_t offset;
 	struct strbuf partial; /* a line not yet ended */
 	struct phase_tracker *tracker;
@@ -35,8 +35,8 @@ static void tail_event(void *arg, const struct phase_event *ev)
 		t->cb.event(t->cb.arg, ev);
 }
 
-struct job_tail *job_tail_new(const struct site *site, const char *id,
-                              const struct job_tail_cb *cb, int skip_history, struct err *e)
+struct job_tail *job_tail_new(const struct site *site, const char *id, const struct job_tail_cb *cb,
+                              int skip_history, struct err *e)
 {
 	struct job_tail *t;
 	struct job_info ji;

@@ -22,8 +22,8 @@ struct job_tail;
 
 /* Starts following job `id`. With skip_history, lines already in the log
  * feed the tracker but are not passed to cb->line. Owned; job_tail_free(). */
-struct job_tail *job_tail_new(const struct site *site, const char *id,
-                              const struct job_tail_cb *cb, int skip_history, struct err *e);
+struct job_tail *job_tail_new(const struct site *site, const char *id, const struct job_tail_cb *cb,
+                              int skip_history, struct err *e);
 void job_tail_free(struct job_tail **t);
 
 /* Reads what is new and reloads the state. Returns 1 once the job is final

@@ -43,7 +43,8 @@ static char *exe_dir(const char *argv0)
 		if (path == NULL)
 			return NULL;
 		copy = xstrdup(path);
-		for (tok = strtok_r(copy, ":", &save); tok != NULL; tok = strtok_r(NULL, ":", &save)) {
+		for (tok = strtok_r(copy, ":", &save); tok != NULL;
+		     tok = strtok_r(NULL, ":", &save)) {
 			char *cand = xasprintf("%s/%s", *tok ? tok : ".", argv0);
 			if (is_exec(cand)) {
 				dir = cand;
@@ -202,7 +203,8 @@ struct site *site_open(const struct site_opts *o, struct err *e)
 	s->sim_dir = site_find_sim_dir(o->argv0);
 	if (o->demo) {
 		if (s->sim_dir == NULL) {
-			err_set(e, "the simulator (nimsim) was not found: cannot open the demo lab");
+			err_set(e,
+			        "the simulator (nimsim) was not found: cannot open the demo lab");
 			goto fail;
 		}
 		demo = xasprintf("%s/labs/demo.lab", s->sim_dir);
@@ -224,8 +226,8 @@ struct site *site_open(const struct site_opts *o, struct err *e)
 			goto fail;
 		}
 	}
-	s->state_dir = o->state_dir != NULL ? xstrdup(o->state_dir)
-	                                    : site_default_state_dir(s->lab != NULL);
+	s->state_dir =
+	    o->state_dir != NULL ? xstrdup(o->state_dir) : site_default_state_dir(s->lab != NULL);
 	if (site_mkdirs(s->state_dir, 1, e) != 0)
 		goto fail;
 	{

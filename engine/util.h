@@ -1,4 +1,5 @@
-/* util.h: allocation wrappers that abort, the error carrier, growable strings and string vectors. */
+/* util.h: allocation wrappers that abort, the error carrier, growable strings and string vectors.
+ */
 #ifndef NIMADM_UTIL_H
 #define NIMADM_UTIL_H
 
@@ -7,7 +8,7 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
-#define NORETURN __attribute__((noreturn))
+#define NORETURN         __attribute__((noreturn))
 #else
 #define PRINTFLIKE(f, a)
 #define NORETURN

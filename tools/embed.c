@@ -63,7 +63,6 @@ int main(int argc, char **argv)
 			name += plen;
 		fprintf(out, "\t{ \"%s\", f%d, sizeof f%d - 1 },\n", name, i, i);
 	}
-	fprintf(out, "\t{ NULL, NULL, 0 }\n};\nconst size_t embedded_help_count = %d;\n",
-	        argc - 3);
+	fprintf(out, "\t{ NULL, NULL, 0 }\n};\nconst size_t embedded_help_count = %d;\n", argc - 3);
 	return fclose(out) == 0 ? 0 : 1;
 }

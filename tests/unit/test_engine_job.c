@@ -497,8 +497,8 @@ static void test_job_refuses_requests_that_could_escape_the_journal(void **state
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_job_runs_all_phases_and_the_journal_records_them,
-		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_job_runs_all_phases_and_the_journal_records_them, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_outlives_a_killed_submitter_and_follower,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_failure_records_failed_phase_and_message,
@@ -509,7 +509,8 @@ int main(void)
 		    test_job_whose_supervisor_dies_is_lost_and_its_lock_recovered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_step_mode_pauses_after_each_phase, setup,
 		                                teardown),
-		cmocka_unit_test_setup_teardown(test_job_resumes_from_a_given_phase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_resumes_from_a_given_phase, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_job_cancel_stops_nimadm_and_marks_it_cancelled,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_beyond_the_limit_waits_in_the_queue, setup,
