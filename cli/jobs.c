@@ -53,18 +53,23 @@ static cJSON *job_json(const struct job_info *ji)
 
 int cli_jobs(struct cli *cli, int argc, char **argv)
 {
-	static const struct optdef defs[] = { { "json", 0, 0 }, { NULL, 0, 0 } };
+	static const struct optdef defs[] = { { "json", 0, 0 },
+		                              { "max-running", 0, 1 },
+		                              { NULL, 0, 0 } };
 	struct optparse op;
 	struct site *site;
 	struct job_info *jobs;
 	size_t n;
 	struct err e;
+	const char *limit = NULL;
 	int json = 0, k;
 
 	optparse_init(&op, argc, argv);
 	while ((k = optparse_next(&op, defs)) != OPT_END) {
 		if (k == 0) {
 			json = 1;
+		} else if (k == 1) {
+			limit = op.arg;
 		} else if (k == OPT_OPERAND) {
 			cli_error(cli, "unexpected argument %s", op.arg);
 			return CLI_USAGE;
@@ -76,6 +81,14 @@ int cli_jobs(struct cli *cli, int argc, char **argv)
 	if ((site = cli_site(cli)) == NULL)
 		return CLI_USAGE;
 	err_clear(&e);
+	if (limit != NULL) {
+		long long v = str_to_ll(limit);
+		if (v < 1 || v > 1000 || job_limit_set(site, (int)v, &e) != 0) {
+			cli_error(cli, "--max-running: \"%s\" is not a number of jobs (1-1000)",
+			          limit);
+			return CLI_USAGE;
+		}
+	}
 	if (job_list(site, &jobs, &n, &e) != 0) {
 		cli_error(cli, "%s", e.msg);
 		return CLI_FAILED;
@@ -90,9 +103,10 @@ int cli_jobs(struct cli *cli, int argc, char **argv)
 		cJSON_free(s);
 		cJSON_Delete(arr);
 	} else if (n == 0) {
-		printf("No jobs.\n");
+		printf("No jobs (at most %d run at once).\n", job_limit_get(site));
 	} else {
 		long long now = (long long)time(NULL);
+		printf("At most %d jobs run at once; the others wait.\n", job_limit_get(site));
 		printf("%-36s %-12s %-17s %-9s %-6s %s\n", "JOB", "CLIENT", "MODE", "STATUS",
 		       "PHASE", "ELAPSED");
 		for (size_t i = 0; i < n; i++) {
@@ -260,6 +274,15 @@ int cli_continue(struct cli *cli, int argc, char **argv)
 	if ((site = cli_site(cli)) == NULL)
 		return CLI_USAGE;
 	err_clear(&e);
+	{
+		/* An unknown id is bad input; a job that is not paused is a failure. */
+		struct job_info ji;
+		if (job_load(site, argv[1], &ji, &e) != 0) {
+			cli_error(cli, "%s", e.msg);
+			return CLI_USAGE;
+		}
+		job_info_free(&ji);
+	}
 	if (job_continue(site, argv[1], &e) != 0) {
 		cli_error(cli, "%s", e.msg);
 		return CLI_FAILED;
