@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "inventory.h"
 #include "job.h"
+#include "jobact.h"
 #include "jobtail.h"
 #include "kb.h"
 #include "level.h"

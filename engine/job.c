@@ -172,6 +172,8 @@ int job_state_write(const char *dir, const struct job_info *ji, struct err *e)
 	sb_addf(&sb, "updated=%lld\n", (long long)time(NULL));
 	sb_addf(&sb, "last_output=%lld\n", ji->last_output);
 	sb_addf(&sb, "paused_after=%d\n", ji->paused_after);
+	if (ji->pause_requested)
+		sb_addf(&sb, "pause_requested=1\n");
 	sb_addf(&sb, "filesets_done=%d\n", ji->filesets_done);
 	sb_addf(&sb, "filesets_total=%d\n", ji->filesets_total);
 	for (int p = 1; p <= JOB_PHASES; p++) {
@@ -231,6 +233,8 @@ static void state_key(struct job_info *ji, const char *k, const char *v)
 		ji->last_output = ll_or(v, 0);
 	} else if (strcmp(k, "paused_after") == 0) {
 		ji->paused_after = (int)ll_or(v, 0);
+	} else if (strcmp(k, "pause_requested") == 0) {
+		ji->pause_requested = ll_or(v, 0) != 0;
 	} else if (strcmp(k, "filesets_done") == 0) {
 		ji->filesets_done = (int)ll_or(v, 0);
 	} else if (strcmp(k, "filesets_total") == 0) {
@@ -792,6 +796,14 @@ static int job_request_control(const struct site *site, const char *id, const ch
 		job_info_free(&ji);
 		return -1;
 	}
+	if (strcmp(what, "pause") == 0) {
+		const char *why;
+		if (!job_can_pause(&ji, &why)) {
+			err_set(e, "job %s: %s", id, why);
+			job_info_free(&ji);
+			return -1;
+		}
+	}
 	path = xasprintf("%s/control", ji.dir);
 	rc = job_write_file(path, what, strlen(what), e);
 	free(path);
@@ -814,6 +826,34 @@ int job_continue(const struct site *site, const char *id, struct err *e)
 int job_cancel(const struct site *site, const char *id, struct err *e)
 {
 	return job_request_control(site, id, "cancel", e);
+}
+
+int job_can_pause(const struct job_info *ji, const char **why)
+{
+	int last = ji->to_phase > 0 ? ji->to_phase : JOB_PHASES;
+	const char *w = NULL;
+
+	if (job_status_is_final(ji->status))
+		w = "the job has ended";
+	else if (ji->status == JOB_PAUSED)
+		w = "the job is paused already";
+	else if (ji->step)
+		w = "a job in step mode pauses after every phase already";
+	else if (ji->from_phase == 0)
+		w = "it runs nimadm as one call, which cannot pause without being killed; "
+		    "only jobs run phase by phase (step mode, resume) can pause";
+	else if (ji->pause_requested)
+		w = "a pause after this phase is already asked for";
+	else if (ji->phase >= last)
+		w = "the job is in its last phase";
+	if (why != NULL)
+		*why = w != NULL ? w : "";
+	return w == NULL;
+}
+
+int job_pause(const struct site *site, const char *id, struct err *e)
+{
+	return job_request_control(site, id, "pause", e);
 }
 
 int job_limit_get(const struct site *site)

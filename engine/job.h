@@ -84,6 +84,7 @@ struct job_info {
 	int from_phase;
 	int to_phase;
 	int paused_after;        /* the phase after which a step job is paused */
+	int pause_requested;     /* job_pause() asked to pause after the current phase */
 	int filesets_done;       /* installp progress in phase 6 */
 	int filesets_total;
 	long long phase_start[JOB_PHASES + 1]; /* epoch ms, 0 unknown */
@@ -110,6 +111,13 @@ void job_list_free(struct job_info **jobs, size_t n);
 /* Operator requests. */
 int job_continue(const struct site *site, const char *id, struct err *e);
 int job_cancel(const struct site *site, const char *id, struct err *e);
+/* Asks a job run phase by phase (a resume: one nimadm call per phase) to
+ * pause after the phase under way; job_continue() goes on. A job run as one
+ * nimadm call cannot pause without killing nimadm: refused (and a step-mode
+ * job pauses after every phase anyway). */
+int job_pause(const struct site *site, const char *id, struct err *e);
+/* Whether job_pause() would be accepted; else *why (static text) says why. */
+int job_can_pause(const struct job_info *ji, const char **why);
 
 /* The running-jobs limit of this state directory. */
 int job_limit_get(const struct site *site);

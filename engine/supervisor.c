@@ -92,6 +92,7 @@ NORETURN static void sup_exit(struct sup *s, enum job_status st, const char *err
 			close(s->slot_fd);
 		s->client_fd = s->slot_fd = -1;
 		s->ji.ended = (long long)time(NULL);
+		s->ji.pause_requested = 0;
 	}
 	if (error != NULL) {
 		free(s->ji.error);
@@ -168,7 +169,7 @@ static void sup_signals(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* Reads and consumes `control`; returns 'c' continue, 'x' cancel, 0 nothing. */
+/* Reads and consumes `control`; returns 'c' continue, 'x' cancel, 'p' pause, 0 nothing. */
 static int sup_read_control(struct sup *s)
 {
 	char *path = xasprintf("%s/control", s->dir);
@@ -183,6 +184,8 @@ static int sup_read_control(struct sup *s)
 				what = 'x';
 			else if (strcmp(buf, "continue") == 0)
 				what = 'c';
+			else if (strcmp(buf, "pause") == 0)
+				what = 'p';
 		}
 		fclose(f);
 		unlink(path);
@@ -191,7 +194,8 @@ static int sup_read_control(struct sup *s)
 	return what;
 }
 
-/* Drains the signal pipe; returns 'x' on SIGTERM or a cancel request, 'c' on continue. */
+/* Drains the signal pipe; returns 'x' on SIGTERM or a cancel request, 'c' on
+ * continue, 'p' on pause. */
 static int sup_drain_signals(struct sup *s)
 {
 	unsigned char buf[64];
@@ -300,6 +304,16 @@ static void sup_on_done(void *arg, struct cmd *c, const struct cmd_result *r)
 	s->cmd = NULL;
 }
 
+/* A pause after the current phase, for jobs run phase by phase only (a single
+ * nimadm call cannot pause: job_pause refuses those). */
+static void sup_request_pause(struct sup *s)
+{
+	if (s->ji.step || s->ji.from_phase > 0) {
+		s->ji.pause_requested = 1;
+		sup_write_state(s);
+	}
+}
+
 /* Runs one nimadm call to its end; returns 0 when it exited 0. */
 static int sup_run_call(struct sup *s, struct cmdset *set, int phase)
 {
@@ -356,11 +370,13 @@ static int sup_run_call(struct sup *s, struct cmdset *set, int phase)
 		if (poll(fds, n + 1, timeout) < 0 && errno != EINTR)
 			break;
 		cmdset_dispatch(set, fds, n);
-		if ((fds[n].revents & POLLIN) && (what = sup_drain_signals(s)) == 'x' &&
-		    !s->cancel) {
+		what = (fds[n].revents & POLLIN) ? sup_drain_signals(s) : 0;
+		if (what == 'x' && !s->cancel) {
 			s->cancel = 1;
 			if (s->cmd != NULL)
 				cmd_cancel(s->cmd);
+		} else if (what == 'p') {
+			sup_request_pause(s);
 		}
 		if (s->dirty && clock_ms() - s->last_write >= SUP_STATE_INTERVAL_MS)
 			sup_write_state(s);
@@ -389,10 +405,13 @@ static int sup_take_slot(struct sup *s)
 				return fd; /* held until the supervisor exits */
 			}
 		}
-		if (sup_idle(s, SUP_IDLE_POLL_MS) == 'x') {
+		int what = sup_idle(s, SUP_IDLE_POLL_MS);
+		if (what == 'x') {
 			free(slots);
 			return -1;
 		}
+		if (what == 'p')
+			sup_request_pause(s);
 	}
 }
 
@@ -484,11 +503,16 @@ void supervisor_main(struct site *site, const char *id, int report)
 	} else {
 		for (int p = first; p <= last && ok && !s.cancel; p++) {
 			ok = sup_run_call(&s, set, p) == 0;
-			if (!ok || s.cancel || p == last || !s.ji.step)
+			/* a call that ran its one phase to the end ended that phase */
+			if (ok && s.ji.phase_start[p] > 0 && s.ji.phase_end[p] == 0)
+				s.ji.phase_end[p] = job_now_ms();
+			if (!ok || s.cancel || p == last || (!s.ji.step && !s.ji.pause_requested))
 				continue;
-			/* Step mode: pause until the operator says continue (or cancel). */
+			/* Step mode, or job_pause(): pause until the operator says
+			 * continue (or cancel). */
 			s.ji.status = JOB_PAUSED;
 			s.ji.paused_after = p;
+			s.ji.pause_requested = 0;
 			sup_write_state(&s);
 			for (;;) {
 				int what = sup_idle(&s, SUP_IDLE_POLL_MS);
@@ -504,6 +528,8 @@ void supervisor_main(struct site *site, const char *id, int report)
 			sup_write_state(&s);
 		}
 	}
+	/* the output has ended: the tracker ends the last phase (done or failed) */
+	phase_tracker_finish(s.tracker, s.cancel ? -1 : (ok ? 0 : s.ji.exit_code));
 	if (s.cancel)
 		sup_exit(&s, JOB_CANCELLED, NULL);
 	sup_exit(&s, ok ? JOB_SUCCEEDED : JOB_FAILED, NULL);
