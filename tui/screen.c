@@ -381,6 +381,15 @@ void tui_screen_find(struct tui_screen *s, int next)
 	tui_prompt("Find", "Enter the string to find:", tui_g.last_find, screen_find_done, s);
 }
 
+static void (*screen_refresh_fn)(void *arg);
+static void *screen_refresh_arg;
+
+void tui_on_refresh(void (*fn)(void *arg), void *arg)
+{
+	screen_refresh_fn = fn;
+	screen_refresh_arg = arg;
+}
+
 void tui_screen_default_action(struct tui_screen *s, enum tui_action a)
 {
 	const char *id, *title = NULL;
@@ -401,6 +410,8 @@ void tui_screen_default_action(struct tui_screen *s, enum tui_action a)
 	case TUI_ACT_REFRESH:
 		clearok(curscr, TRUE);
 		tui_set_dirty();
+		if (screen_refresh_fn != NULL)
+			screen_refresh_fn(screen_refresh_arg);
 		break;
 	case TUI_ACT_CANCEL:
 		if (tui_screen_has_action(s, a))

@@ -145,6 +145,9 @@ int tui_active(void);
 int tui_headless(void);
 /* Marks every screen for a redraw (progress: throttled to about 10 Hz). */
 void tui_set_dirty(void);
+/* F2 (Refresh) redraws the screen and then calls fn(arg), so the
+ * application can read again what its screens show. NULL: nothing more. */
+void tui_on_refresh(void (*fn)(void *arg), void *arg);
 /* The terminal size in use. */
 void tui_size(int *cols, int *rows);
 
@@ -352,6 +355,62 @@ void tui_status_line(struct tui_status *st, enum tui_stream stream, const char *
 void tui_status_finish(struct tui_status *st, int ok);
 enum tui_status_state tui_status_state(const struct tui_status *st);
 void tui_status_free(struct tui_status **st);
+
+/* ---- views: full screens the application draws (view.c) ----------------- */
+
+/* How text looks; the kit maps styles to colours (or attributes in
+ * monochrome). TUI_STYLE_CURSOR can be or-ed to any style: the cursor line. */
+enum tui_style {
+	TUI_STYLE_NORMAL,
+	TUI_STYLE_BOLD,    /* headings */
+	TUI_STYLE_TITLE,   /* the title's colour */
+	TUI_STYLE_ERROR,   /* failures */
+	TUI_STYLE_GOOD,    /* success */
+	TUI_STYLE_WARNING, /* warnings, attention */
+	TUI_STYLE_MUTED,   /* what does not matter now */
+	TUI_STYLE_FOUND    /* a search match */
+};
+#define TUI_STYLE_CURSOR 0x100
+
+/*
+ * A view: the kit draws the title, the message line and the function-key
+ * bar; the application draws the body in its draw hook with the calls below
+ * (only valid inside draw). Keys go to the key hook first: `key` is the
+ * character typed (0 for function and cursor keys, which come as `a`);
+ * return 1 when handled, else the kit's defaults apply (F1 help on help_id,
+ * or the keys help; F3 pops; F10 exits; ... for the actions in the bar).
+ */
+struct tui_view_def {
+	const char *title;
+	const char *help_id;
+	/* The function-key bar: actions ending with TUI_ACT_NONE; NULL: Help,
+	 * Refresh, Cancel, Image, Shell, Exit. Copied. */
+	const int *bar;
+	/* Draw the body: rows x cols, row 0 is the line under the title. */
+	void (*draw)(void *arg, struct tui_screen *view, int rows, int cols);
+	int (*key)(void *arg, struct tui_screen *view, enum tui_action a, int key);
+	/* Work in flight: headless mode waits until it is done. */
+	int (*busy)(void *arg, struct tui_screen *view);
+	void (*close)(void *arg); /* the view was popped (free arg here) */
+};
+struct tui_screen *tui_view_new(const struct tui_view_def *def, void *arg);
+/* A new title (copied). */
+void tui_view_set_title(struct tui_screen *view, const char *title);
+/* The body's size now (also outside draw, e.g. for paging keys). */
+void tui_view_size(struct tui_screen *view, int *rows, int *cols);
+/* Draws UTF-8 text at (y, x) of the body, clipped to width columns (-1: to
+ * the edge) and to the body; the caller escapes control characters. Returns
+ * the columns used. */
+int tui_view_put(struct tui_screen *view, int y, int x, int width, unsigned style,
+                 const char *text);
+/* Fills width columns (-1: to the edge) with blanks in a style. */
+void tui_view_fill(struct tui_screen *view, int y, int x, int width, unsigned style);
+/* Shows the terminal cursor at (y, x) of the body after drawing (default: hidden). */
+void tui_view_cursor(struct tui_screen *view, int y, int x);
+/* Display columns of UTF-8 text (an invalid byte counts as one), and how
+ * many bytes of it fit in cols columns. */
+int tui_text_width(const char *s, size_t len);
+size_t tui_text_fit(const char *s, size_t len, int cols);
 
 /* ---- the log and the script (like smit.log and smit.script) -------------- */
 
