@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "cli.h"
 #include "engine.h"
 
@@ -11,15 +12,28 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nimadm-tui [--lab FILE | --demo] [--state-dir DIR] [COMMAND [ARGS]]\n"
-	           "\nWithout a command the main menu opens. Commands:\n");
+	fprintf(f, "usage: nimadm-tui [--lab FILE | --demo] [--state-dir DIR]\n"
+	           "                  [--script FILE [--dump-dir DIR]] [SCREEN | COMMAND [ARGS]]\n"
+	           "\nWithout a command the main menu opens. Screens (fast paths):\n"
+	           "  migrate    Perform NIM Alternate Disk Migration\n"
+	           "  check      Check Migration Prerequisites (with arguments: the report)\n"
+	           "  monitor    Monitor Migrations\n"
+	           "  logs [FILE] View Migration Logs (FILE: open it directly)\n"
+	           "\nCommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nSee nimadm-tui(1).\n");
 }
 
-/* Takes --lab, --demo, --state-dir, --help and --version out of argv, wherever they are. */
-static int global_options(struct cli *cli, int *argc, char **argv)
+/* The TUI's own options (headless mode). */
+struct tui_args {
+	const char *script;
+	const char *dump_dir;
+};
+
+/* Takes --lab, --demo, --state-dir, --script, --dump-dir, --help and --version
+ * out of argv, wherever they are. */
+static int global_options(struct cli *cli, struct tui_args *ta, int *argc, char **argv)
 {
 	int out = 1;
 
@@ -32,15 +46,24 @@ static int global_options(struct cli *cli, int *argc, char **argv)
 		}
 		if (strcmp(a, "--demo") == 0) {
 			cli->demo = 1;
-		} else if (strcmp(a, "--lab") == 0 || strcmp(a, "--state-dir") == 0) {
+		} else if (strcmp(a, "--lab") == 0 || strcmp(a, "--state-dir") == 0 ||
+		           strcmp(a, "--script") == 0 || strcmp(a, "--dump-dir") == 0) {
 			if (i + 1 >= *argc) {
 				cli_error(cli, "option %s needs a value", a);
 				return -1;
 			}
 			if (a[2] == 'l')
 				cli->lab = argv[++i];
-			else
+			else if (a[3] == 't')
 				cli->state_dir = argv[++i];
+			else if (a[3] == 'c')
+				ta->script = argv[++i];
+			else
+				ta->dump_dir = argv[++i];
+		} else if (strncmp(a, "--script=", 9) == 0) {
+			ta->script = a + 9;
+		} else if (strncmp(a, "--dump-dir=", 11) == 0) {
+			ta->dump_dir = a + 11;
 		} else if (strncmp(a, "--lab=", 6) == 0) {
 			cli->lab = a + 6;
 		} else if (strncmp(a, "--state-dir=", 12) == 0) {
@@ -68,23 +91,69 @@ static int global_options(struct cli *cli, int *argc, char **argv)
 	return 0;
 }
 
+/* The screen a command line opens in the TUI, or NULL for a CLI command:
+ * none -> the main menu; migrate, monitor, logs and a bare check -> that screen. */
+static const char *tui_screen_of(int argc, char **argv, int *is_tui)
+{
+	static const char *const screens[] = { "migrate", "monitor", "logs", NULL };
+
+	*is_tui = 1;
+	if (argc < 2)
+		return "main";
+	for (size_t i = 0; screens[i] != NULL; i++)
+		if (strcmp(argv[1], screens[i]) == 0)
+			return argv[1];
+	if (strcmp(argv[1], "check") == 0 && argc == 2)
+		return "check";
+	*is_tui = 0;
+	return NULL;
+}
+
+static int run_tui(struct cli *cli, const struct tui_args *ta, const char *screen, int argc,
+                   char **argv)
+{
+	struct app_start st;
+
+	if (argc > 2 && !(argc == 3 && strcmp(screen, "logs") == 0)) {
+		cli_error(cli, "the %s screen takes no arguments (nimadm's flags go to `run`)",
+		          screen);
+		return CLI_USAGE;
+	}
+	memset(&st, 0, sizeof st);
+	st.argv0 = cli->argv0;
+	st.lab = cli->lab;
+	st.demo = cli->demo;
+	st.state_dir = cli->state_dir;
+	st.screen = screen;
+	st.script = ta->script;
+	st.dump_dir = ta->dump_dir;
+	st.log_file = argc == 3 ? argv[2] : NULL; /* logs FILE */
+	return tui_main_run(&st);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
+	struct tui_args ta;
 	const struct cli_command *c;
-	int rc;
+	const char *screen;
+	int rc, is_tui;
 
 	/* A reader that goes away must not kill us in the middle of a write. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof cli);
+	memset(&ta, 0, sizeof ta);
 	cli.argv0 = argv[0];
-	if (global_options(&cli, &argc, argv) != 0)
+	if (global_options(&cli, &ta, &argc, argv) != 0)
 		return CLI_USAGE;
-	if (argc < 2) {
-		/* The TUI is not here yet: show what the lab or master holds. */
-		char *inv_argv[] = { "inventory", NULL };
-		cli.cmd = "inventory";
-		rc = cli_inventory(&cli, 1, inv_argv);
+	screen = tui_screen_of(argc, argv, &is_tui);
+	if (is_tui) {
+		cli.cmd = screen;
+		rc = run_tui(&cli, &ta, screen, argc, argv);
+	} else if (ta.script != NULL || ta.dump_dir != NULL) {
+		cli_error(&cli, "--script and --dump-dir drive the screens, not the %s command",
+		          argv[1]);
+		return CLI_USAGE;
 	} else {
 		c = cli_find(argv[1]);
 		if (c == NULL) {

@@ -1,0 +1,320 @@
+/*
+ * app.c: the application state the screens share: the site and its command
+ * set as a loop source, the NIM inventory loaded once in the background (and
+ * again on F2), the help provider over the compiled-in help/ files, and a
+ * loop source for a check run's own descriptors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+/* How long app_shutdown() lets cancelled commands report before the set goes. */
+#define APP_DRAIN_MS 3000
+
+struct app_watch {
+	unsigned id;
+	app_inventory_fn *fn;
+	void *arg;
+};
+
+static struct app_state {
+	struct site *site;
+	struct tui_source *cmd_src;
+	struct inventory *inv;
+	char *inv_error;
+	struct inventory_load *load;
+	struct app_watch *watches;
+	size_t nwatches;
+	unsigned next_watch;
+	char *help_buf; /* the last composed help text (check explanations) */
+	int refreshing; /* the load was asked for with F2: say when it is in */
+} app;
+
+/* ---- the command set as a loop source ---- */
+
+static size_t app_cmd_npollfds(void *arg)
+{
+	return cmdset_npollfds(arg);
+}
+
+static size_t app_cmd_fill(void *arg, struct pollfd *fds, size_t max)
+{
+	return cmdset_fill_pollfds(arg, fds, max);
+}
+
+static void app_cmd_dispatch(void *arg, const struct pollfd *fds, size_t n)
+{
+	cmdset_dispatch(arg, fds, n);
+}
+
+static int app_cmd_timeout(void *arg)
+{
+	return cmdset_timeout(arg);
+}
+
+static int app_cmd_busy(void *arg)
+{
+	return cmdset_active(arg) > 0;
+}
+
+static const struct tui_source_ops app_cmd_ops = {
+	app_cmd_npollfds, app_cmd_fill, app_cmd_dispatch, app_cmd_timeout, app_cmd_busy,
+};
+
+/* ---- a check run's NFS probes as a loop source ---- */
+
+static size_t app_chk_npollfds(void *arg)
+{
+	return check_run_npollfds(arg);
+}
+
+static size_t app_chk_fill(void *arg, struct pollfd *fds, size_t max)
+{
+	return check_run_fill_pollfds(arg, fds, max);
+}
+
+static void app_chk_dispatch(void *arg, const struct pollfd *fds, size_t n)
+{
+	check_run_dispatch(arg, fds, n);
+}
+
+static int app_chk_timeout(void *arg)
+{
+	return check_run_timeout(arg);
+}
+
+static int app_chk_busy(void *arg)
+{
+	return check_run_npollfds(arg) > 0 || check_run_timeout(arg) >= 0;
+}
+
+static const struct tui_source_ops app_chk_ops = {
+	app_chk_npollfds, app_chk_fill, app_chk_dispatch, app_chk_timeout, app_chk_busy,
+};
+
+struct tui_source *app_check_source_add(struct check_run *run)
+{
+	return tui_add_source(&app_chk_ops, run);
+}
+
+void app_check_source_remove(struct tui_source **src)
+{
+	tui_remove_source(src);
+}
+
+/* ---- the inventory ---- */
+
+/* Calls every watcher; a watcher may unwatch itself or others meanwhile. */
+static void app_notify_watchers(void)
+{
+	size_t n = app.nwatches;
+	unsigned *ids;
+
+	if (n == 0)
+		return;
+	ids = xcalloc(n, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = app.watches[i].id;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < app.nwatches; k++) {
+			if (app.watches[k].id == ids[i]) {
+				struct app_watch w = app.watches[k];
+				w.fn(w.arg);
+				break;
+			}
+		}
+	}
+	free(ids);
+}
+
+static void app_inventory_done(void *arg, struct inventory *inv, const struct err *e)
+{
+	(void)arg;
+	app.load = NULL;
+	free(app.inv_error);
+	app.inv_error = NULL;
+	if (inv != NULL) {
+		inventory_free(&app.inv);
+		app.inv = inv;
+		if (app.refreshing)
+			tui_message("The NIM inventory was read again: %zu clients, %zu SPOTs, %zu "
+			            "lpp_sources.",
+			            inv->nclients, inv->nspots, inv->nlpp_sources);
+	} else {
+		app.inv_error = xstrdup(e != NULL && e->msg[0] != '\0' ? e->msg : "lsnim failed");
+		tui_error("The NIM inventory could not be read: %s", app.inv_error);
+	}
+	app.refreshing = 0;
+	app_notify_watchers();
+	tui_set_dirty();
+}
+
+/* F2 on any screen: read the inventory again (the screens keep the old one meanwhile). */
+static void app_on_refresh(void *arg)
+{
+	(void)arg;
+	if (app.load != NULL) {
+		tui_message("The NIM inventory is being read...");
+		return;
+	}
+	app_inventory_refresh();
+	if (app.load != NULL) {
+		app.refreshing = 1;
+		tui_message("Reading the NIM inventory again...");
+	}
+}
+
+void app_inventory_refresh(void)
+{
+	struct inventory_opts o;
+	struct inventory_cb cb = { .done = app_inventory_done };
+	struct err e;
+
+	if (app.site == NULL || app.load != NULL)
+		return;
+	/* everything: the lpp_sources' levels come from their fileset lists */
+	memset(&o, 0, sizeof o);
+	err_clear(&e);
+	app.load = inventory_load_start(app.site, app.site->set, &o, &cb, &e);
+	if (app.load == NULL) {
+		free(app.inv_error);
+		app.inv_error = xstrdup(e.msg);
+		tui_error("The NIM inventory could not be read: %s", e.msg);
+		app_notify_watchers();
+	}
+}
+
+const struct inventory *app_inventory(void)
+{
+	return app.inv;
+}
+
+int app_inventory_loading(void)
+{
+	return app.load != NULL;
+}
+
+const char *app_inventory_error(void)
+{
+	return app.inv_error;
+}
+
+unsigned app_inventory_watch(app_inventory_fn *fn, void *arg)
+{
+	app.watches = xreallocarray(app.watches, app.nwatches + 1, sizeof *app.watches);
+	app.watches[app.nwatches].id = ++app.next_watch;
+	app.watches[app.nwatches].fn = fn;
+	app.watches[app.nwatches].arg = arg;
+	app.nwatches++;
+	return app.next_watch;
+}
+
+void app_inventory_unwatch(unsigned id)
+{
+	for (size_t i = 0; i < app.nwatches; i++) {
+		if (app.watches[i].id == id) {
+			memmove(&app.watches[i], &app.watches[i + 1],
+			        (app.nwatches - i - 1) * sizeof *app.watches);
+			app.nwatches--;
+			return;
+		}
+	}
+}
+
+/* ---- help ---- */
+
+/* A line that keeps its own line when reflowed: indented, a list item, empty. */
+static int app_line_kept(const char *s, size_t n)
+{
+	return n == 0 || s[0] == ' ' || s[0] == '\t' ||
+	       (n > 1 && (s[0] == '-' || s[0] == '*' || s[0] == '#') && s[1] == ' ');
+}
+
+char *app_reflow(const char *text)
+{
+	struct strbuf sb = { 0 };
+	int joinable = 0; /* the previous line was paragraph text */
+
+	for (const char *s = text != NULL ? text : ""; *s != '\0';) {
+		size_t n = strcspn(s, "\n");
+		int kept = app_line_kept(s, n);
+		if (sb.len > 0)
+			sb_addc(&sb, joinable && !kept ? ' ' : '\n');
+		sb_add(&sb, s, n);
+		/* a short line was not wrapped: it ends its paragraph */
+		joinable = !kept && n >= 60;
+		s += n + (s[n] == '\n');
+	}
+	if (sb.len > 0)
+		sb_addc(&sb, '\n');
+	return sb_steal(&sb);
+}
+
+const char *app_help_text(const char *help_id)
+{
+	const struct embedded_file *f;
+	char *name;
+
+	if (help_id == NULL || *help_id == '\0')
+		return NULL;
+	free(app.help_buf);
+	app.help_buf = NULL;
+	if (str_starts(help_id, "checks/")) {
+		char *text = check_help_explain(help_id + 7);
+		if (text != NULL) {
+			app.help_buf = app_reflow(text);
+			free(text);
+			return app.help_buf;
+		}
+	}
+	name = xasprintf("%s.txt", help_id);
+	f = help_find(name);
+	free(name);
+	if (f == NULL)
+		f = help_find(help_id);
+	if (f == NULL)
+		return NULL;
+	/* the files are wrapped for 80 columns; the pop-up wraps them itself */
+	app.help_buf = app_reflow(f->data);
+	return app.help_buf;
+}
+
+char *app_safe(const char *s)
+{
+	return cmd_escape_display(s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+/* ---- life cycle ---- */
+
+struct site *app_site(void)
+{
+	return app.site;
+}
+
+void app_setup(struct site *site)
+{
+	app.site = site;
+	app.cmd_src = tui_add_source(&app_cmd_ops, site->set);
+	tui_on_refresh(app_on_refresh, NULL);
+	app_inventory_refresh();
+}
+
+void app_shutdown(void)
+{
+	tui_on_refresh(NULL, NULL);
+	if (app.load != NULL) {
+		inventory_load_cancel(&app.load);
+		/* whoever waits for it (a pick list) must hear that it will not come */
+		app_notify_watchers();
+	}
+	tui_remove_source(&app.cmd_src);
+	/* cancelled loads and runs free themselves once their commands report */
+	if (app.site != NULL)
+		cmdset_run(app.site->set, APP_DRAIN_MS);
+	inventory_free(&app.inv);
+	free(app.inv_error);
+	free(app.watches);
+	free(app.help_buf);
+	memset(&app, 0, sizeof app);
+}
