@@ -73,7 +73,5 @@ int cli_follow(struct cli *cli, struct site *site, const char *id, int json, int
 /* Submits a job for validated parameters; id filled on CLI_OK. */
 int cli_submit(struct cli *cli, struct site *site, const struct nimadm_params *p, int step,
                int from_phase, char id[JOB_ID_MAX]);
-/* The lock key of a job: its client, else its mksysb, else its SPOT. */
-const char *cli_job_key(const struct nimadm_params *p);
 
 #endif

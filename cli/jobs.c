@@ -177,34 +177,16 @@ static int wait_final(struct site *site, const char *id, struct job_info *out)
 /* Starts `nimadm -C` for the job's client and SPOT, from the saved parameters. */
 static int start_cleanup(struct cli *cli, struct site *site, const struct job_info *ji)
 {
-	struct nimadm_params *old = params_new(NIMADM_MIGRATE);
-	struct nimadm_params *p = params_new(NIMADM_CLEANUP);
 	struct err e;
 	char id[JOB_ID_MAX];
-	int rc = CLI_FAILED;
 
 	err_clear(&e);
-	if (ji->params_ini == NULL || params_load_ini_string(old, ji->params_ini, &e) != 0) {
-		cli_error(cli, "job %s has no saved parameters to clean up with%s%s", ji->id,
-		          e.msg[0] != '\0' ? ": " : "", e.msg);
-		goto out;
+	if (jobact_cleanup(site, ji, id, &e) != 0) {
+		cli_error(cli, "%s", e.msg);
+		return CLI_FAILED;
 	}
-	if (params_get(old, "client")[0] == '\0' || params_get(old, "spot")[0] == '\0') {
-		cli_error(cli, "job %s (%s) has no client and SPOT: nimadm -C needs both", ji->id,
-		          ji->mode != NULL ? ji->mode : "?");
-		goto out;
-	}
-	params_set(p, "client", params_get(old, "client"), &e);
-	params_set(p, "spot", params_get(old, "spot"), &e);
-	rc = cli_submit(cli, site, p, 0, 0, id);
-	if (rc == CLI_OK) {
-		fprintf(stderr, "nimadm-tui: cleanup job %s started\n", id);
-		rc = cli_follow(cli, site, id, 0, 0);
-	}
-out:
-	params_free(&old);
-	params_free(&p);
-	return rc;
+	fprintf(stderr, "nimadm-tui: cleanup job %s started\n", id);
+	return cli_follow(cli, site, id, 0, 0);
 }
 
 int cli_cancel(struct cli *cli, int argc, char **argv)

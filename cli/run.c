@@ -7,44 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The key that keeps two jobs off the same client (or resource). */
-const char *cli_job_key(const struct nimadm_params *p)
-{
-	static const char *const keys[] = { "client", "mksysb", "spot" };
-
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (params_get(p, keys[i])[0] != '\0')
-			return params_get(p, keys[i]);
-	return "";
-}
-
 int cli_submit(struct cli *cli, struct site *site, const struct nimadm_params *p, int step,
                int from_phase, char id[JOB_ID_MAX])
 {
-	struct strv argv = { 0 };
-	struct strbuf ini = { 0 };
-	struct job_request rq;
 	struct err e;
-	int rc;
 
 	err_clear(&e);
-	if (params_argv(p, &argv, &e) != 0 || params_ini_write(p, &ini, &e) != 0) {
-		cli_error(cli, "%s", e.msg);
-		strv_free(&argv);
-		sb_free(&ini);
-		return CLI_USAGE;
-	}
-	memset(&rq, 0, sizeof rq);
-	rq.mode = params_mode_name(p->mode);
-	rq.client = cli_job_key(p);
-	rq.argv = strv_argv(&argv);
-	rq.params_ini = sb_str(&ini);
-	rq.step = step;
-	rq.from_phase = from_phase;
-	rc = job_submit(site, &rq, id, &e);
-	strv_free(&argv);
-	sb_free(&ini);
-	if (rc != 0) {
+	if (jobact_submit(site, p, step, from_phase, id, &e) != 0) {
 		cli_error(cli, "%s", e.msg);
 		return CLI_FAILED;
 	}
@@ -115,13 +84,8 @@ int cli_run(struct cli *cli, int argc, char **argv)
 			cli_error(cli, "%s", probs.v[i].msg);
 		goto out;
 	}
-	if ((step || from > 0) && params_get(p, "phases")[0] != '\0') {
-		cli_error(cli, "--step and --from-phase run the phases one by one: leave out -P");
-		goto out;
-	}
-	if ((step || from > 0) && p->mode > NIMADM_CLIENT_TO_MKSYSB) {
-		cli_error(cli, "--step and --from-phase need a migration mode (%s has no phases)",
-		          params_mode_name(p->mode));
+	if (jobact_plan_valid(p, step, from, &e) != 0) {
+		cli_error(cli, "%s", e.msg);
 		goto out;
 	}
 	if (dry) {

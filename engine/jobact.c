@@ -37,14 +37,8 @@ const char *jobact_key(const struct nimadm_params *p)
 	return "";
 }
 
-int jobact_submit(struct site *site, const struct nimadm_params *p, int step, int from_phase,
-                  char id[JOB_ID_MAX], struct err *e)
+int jobact_plan_valid(const struct nimadm_params *p, int step, int from_phase, struct err *e)
 {
-	struct strv argv = { 0 };
-	struct strbuf ini = { 0 };
-	struct job_request rq;
-	int rc = -1;
-
 	if ((step || from_phase > 0) && p->mode > NIMADM_CLIENT_TO_MKSYSB) {
 		err_set(e, "%s has no phases: it cannot run phase by phase",
 		        params_mode_phrase(p->mode));
@@ -55,6 +49,19 @@ int jobact_submit(struct site *site, const struct nimadm_params *p, int step, in
 		              "a job run phase by phase chooses its own phases: leave out -P");
 		return -1;
 	}
+	return 0;
+}
+
+int jobact_submit(struct site *site, const struct nimadm_params *p, int step, int from_phase,
+                  char id[JOB_ID_MAX], struct err *e)
+{
+	struct strv argv = { 0 };
+	struct strbuf ini = { 0 };
+	struct job_request rq;
+	int rc = -1;
+
+	if (jobact_plan_valid(p, step, from_phase, e) != 0)
+		return -1;
 	if (params_argv(p, &argv, e) != 0 || params_ini_write(p, &ini, e) != 0)
 		goto out;
 	memset(&rq, 0, sizeof rq);

@@ -24,6 +24,9 @@
 /* The lock key of a job: its client, else its mksysb, else its SPOT ("" if none). */
 const char *jobact_key(const struct nimadm_params *p);
 
+/* Whether the parameters can run as asked: step mode and a start phase need a
+ * migration mode and no -P of their own. 0, or -1 with e (e->field may be set). */
+int jobact_plan_valid(const struct nimadm_params *p, int step, int from_phase, struct err *e);
 /* Validates p and submits it as a job (step: pause after each phase;
  * from_phase > 0: run phases from_phase..12 one call each). The id goes to
  * id. 0, or -1 with e (e->field names a parameter at fault). */
