@@ -12,11 +12,15 @@ const struct cli_command cli_commands[] = {
 	{ "continue", cli_continue, "continue ID: let a paused step-mode job run its next phase" },
 	{ "cancel", cli_cancel, "cancel ID [--cleanup]: stop a job, then run nimadm -C" },
 	{ "log", cli_log, "log --summary FILE: what a nimadm log says" },
-	{ "check", cli_check, "check every nimadm prerequisite of clients, SPOT, lpp_source and disks" },
+	{ "check", cli_check,
+	  "check every nimadm prerequisite of clients, SPOT, lpp_source and disks" },
 	{ "inventory", cli_inventory, "print the NIM inventory (clients, resources, VGs)" },
-	{ "prepare", cli_prepare, "prepare FLOW -c CLIENT: mksysb, software, premig, free-disk, mksysb-route" },
-	{ "snapshot", cli_snapshot, "snapshot -c CLIENT: save the client's configuration before a migration" },
-	{ "postcheck", cli_postcheck, "postcheck -c CLIENT: check a migrated client, compare with its snapshot" },
+	{ "prepare", cli_prepare,
+	  "prepare FLOW -c CLIENT: mksysb, software, premig, free-disk, mksysb-route" },
+	{ "snapshot", cli_snapshot,
+	  "snapshot -c CLIENT: save the client's configuration before a migration" },
+	{ "postcheck", cli_postcheck,
+	  "postcheck -c CLIENT: check a migrated client, compare with its snapshot" },
 	{ "bundle", cli_bundle, "bundle JOB [-o FILE]: one .tar.gz of a job for a support case" },
 	{ "lab", cli_lab, "lab reset: forget every change a lab has recorded" },
 	{ NULL, NULL, NULL },
@@ -117,7 +121,8 @@ int optparse_next(struct optparse *p, const struct optdef *defs)
 			continue;
 		if (!defs[k].has_arg) {
 			if (a[2] != '\0') {
-				snprintf(p->error, sizeof p->error, "option -%c takes no value", a[1]);
+				snprintf(p->error, sizeof p->error, "option -%c takes no value",
+				         a[1]);
 				return OPT_ERROR;
 			}
 			return k;

@@ -472,7 +472,8 @@ static char *job_mkdir(const struct site *site, const char *client, char id[JOB_
 		}
 		free(dir);
 		if (errno != EEXIST) {
-			err_set(e, "cannot create a job directory in %s: %s", jobs, strerror(errno));
+			err_set(e, "cannot create a job directory in %s: %s", jobs,
+			        strerror(errno));
 			free(jobs);
 			return NULL;
 		}

@@ -29,18 +29,18 @@
 #include "site.h"
 #include "util.h"
 
-#define JOB_ID_MAX 96
-#define JOB_PHASES 12
+#define JOB_ID_MAX        96
+#define JOB_PHASES        12
 #define JOB_DEFAULT_LIMIT 8
 
 /* X(enum, name, final) */
-#define JOB_STATUSES(X)                                                                            \
-	X(JOB_WAITING, "waiting", 0)                                                               \
-	X(JOB_RUNNING, "running", 0)                                                               \
-	X(JOB_PAUSED, "paused", 0)                                                                 \
-	X(JOB_SUCCEEDED, "succeeded", 1)                                                           \
-	X(JOB_FAILED, "failed", 1)                                                                 \
-	X(JOB_CANCELLED, "cancelled", 1)                                                           \
+#define JOB_STATUSES(X)                  \
+	X(JOB_WAITING, "waiting", 0)     \
+	X(JOB_RUNNING, "running", 0)     \
+	X(JOB_PAUSED, "paused", 0)       \
+	X(JOB_SUCCEEDED, "succeeded", 1) \
+	X(JOB_FAILED, "failed", 1)       \
+	X(JOB_CANCELLED, "cancelled", 1) \
 	X(JOB_LOST, "lost", 1)
 
 enum job_status {
@@ -70,28 +70,28 @@ struct job_info {
 	char *dir;
 	char *mode;
 	char *client;
-	char *command;           /* the command line for display */
+	char *command; /* the command line for display */
 	enum job_status status;
-	int phase;               /* current or last phase seen (0: none yet) */
-	int exit_code;           /* -1 until nimadm ended */
-	pid_t pid;               /* supervisor pid (0 when none) */
-	long long created;       /* epoch seconds */
-	long long started;       /* 0 until running */
-	long long ended;         /* 0 until final */
-	long long updated;       /* last state change */
-	long long last_output;   /* epoch seconds of the last output line (0: none) */
+	int phase;             /* current or last phase seen (0: none yet) */
+	int exit_code;         /* -1 until nimadm ended */
+	pid_t pid;             /* supervisor pid (0 when none) */
+	long long created;     /* epoch seconds */
+	long long started;     /* 0 until running */
+	long long ended;       /* 0 until final */
+	long long updated;     /* last state change */
+	long long last_output; /* epoch seconds of the last output line (0: none) */
 	int step;
 	int from_phase;
 	int to_phase;
-	int paused_after;        /* the phase after which a step job is paused */
-	int pause_requested;     /* job_pause() asked to pause after the current phase */
-	int filesets_done;       /* installp progress in phase 6 */
+	int paused_after;    /* the phase after which a step job is paused */
+	int pause_requested; /* job_pause() asked to pause after the current phase */
+	int filesets_done;   /* installp progress in phase 6 */
 	int filesets_total;
 	long long phase_start[JOB_PHASES + 1]; /* epoch ms, 0 unknown */
 	long long phase_end[JOB_PHASES + 1];
-	char *message;           /* the last coded message, or NULL */
-	char *error;             /* why the supervisor failed, or NULL */
-	char *params_ini;        /* the saved parameters, or NULL */
+	char *message;    /* the last coded message, or NULL */
+	char *error;      /* why the supervisor failed, or NULL */
+	char *params_ini; /* the saved parameters, or NULL */
 };
 void job_info_free(struct job_info *ji);
 

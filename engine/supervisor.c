@@ -281,8 +281,8 @@ static void sup_on_data(void *arg, struct cmd *c, enum cmd_stream st, const char
 	}
 }
 
-static void sup_on_line(void *arg, struct cmd *c, enum cmd_stream st, const char *line,
-                        size_t len, unsigned flags)
+static void sup_on_line(void *arg, struct cmd *c, enum cmd_stream st, const char *line, size_t len,
+                        unsigned flags)
 {
 	struct sup *s = arg;
 
@@ -318,10 +318,9 @@ static void sup_request_pause(struct sup *s)
 static int sup_run_call(struct sup *s, struct cmdset *set, int phase)
 {
 	struct strv argv = { 0 };
-	struct cmd_cb cb = { .line = sup_on_line,
-		             .data = sup_on_data,
-		             .done = sup_on_done,
-		             .arg = s };
+	struct cmd_cb cb = {
+		.line = sup_on_line, .data = sup_on_data, .done = sup_on_done, .arg = s
+	};
 	struct cmd_spec spec = { .host = s->site->master };
 	struct err e;
 	struct pollfd *fds = NULL;
@@ -460,8 +459,8 @@ void supervisor_main(struct site *site, const char *id, int report)
 	path = xasprintf("%s/locks/%s.lock", site->state_dir, s.ji.client);
 	s.client_fd = job_lock_try(path);
 	if (s.client_fd < 0) {
-		char *msg = xasprintf("client %s already has an active job: nothing started",
-		                      s.ji.client);
+		char *msg =
+		    xasprintf("client %s already has an active job: nothing started", s.ji.client);
 		free(path);
 		sup_report(&s, "");
 		sup_exit(&s, JOB_FAILED, msg);
