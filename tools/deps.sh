@@ -23,6 +23,14 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own sshd, rpcbind and nfs-ganesha on loopback; the
+# packages' scripts must not start system ones on ports 22, 111 and 2049.
+# Debian's policy-rc.d mechanism says so for the length of the install.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n# nimadm-tui make deps: start no daemons while installing\nexit 101\n' >"$policy" &&
+		chmod 755 "$policy" && trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -q >/dev/null || exit 1
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing || exit 1
