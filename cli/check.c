@@ -374,6 +374,8 @@ int cli_check(struct cli *cli, int argc, char **argv)
 		sb_free(&clients);
 		return CLI_FAILED;
 	}
+	if (check_report_save(site, rep, &e) != 0)
+		cli_error(cli, "%s", e.msg); /* the report itself is still printed */
 	if (json) {
 		cJSON *a = check_report_to_json(rep);
 		char *text = cJSON_Print(a);

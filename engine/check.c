@@ -6,10 +6,15 @@
 #include "check_int.h"
 
 #include <cJSON.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "help.h"
+#include "job.h"
 
 /* ---- vocabularies ------------------------------------------------------------ */
 
@@ -419,4 +424,46 @@ struct cJSON *check_report_to_json(const struct check_report *rep)
 		free(v);
 	}
 	return a;
+}
+
+int check_report_save(const struct site *site, const struct check_report *rep, struct err *e)
+{
+	char *dir = xasprintf("%s/reports", site->state_dir), *json = NULL, stamp[32];
+	cJSON *o;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = 0;
+
+	if (site_mkdirs(dir, 0, e) != 0) {
+		free(dir);
+		return -1;
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	o = check_report_to_json(rep);
+	json = cJSON_Print(o);
+	cJSON_Delete(o);
+	for (size_t i = 0; i < rep->hosts.n && rc == 0; i++) {
+		const char *host = rep->hosts.v[i];
+		char *path, *tmp;
+		FILE *f;
+		/* lsnim's names become file names: only the safe ones. */
+		if (strcmp(host, "master") == 0 || !job_id_valid(host))
+			continue;
+		path = xasprintf("%s/%s-%s.json", dir, host, stamp);
+		tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+		f = fopen(tmp, "w");
+		if (f == NULL || fputs(json, f) == EOF || fputc('\n', f) == EOF || fclose(f) != 0 ||
+		    rename(tmp, path) != 0) {
+			err_set(e, "cannot save the report as %s: %s", path, strerror(errno));
+			if (f != NULL)
+				unlink(tmp);
+			rc = -1;
+		}
+		free(tmp);
+		free(path);
+	}
+	cJSON_free(json);
+	free(dir);
+	return rc;
 }

@@ -183,6 +183,10 @@ const struct check_result *check_report_find(const struct check_report *rep, con
 enum check_status check_report_verdict(const struct check_report *rep);
 /* The JSON array of every result in report order (hosts, then table order). Owned. */
 struct cJSON *check_report_to_json(const struct check_report *rep);
+/* Saves the whole report as <state dir>/reports/<client>-YYYYmmdd-HHMMSS.json for
+ * each client in it (support bundles take the newest). Names that are not safe
+ * as file names are skipped. 0, or -1 with e on the first write that fails. */
+int check_report_save(const struct site *site, const struct check_report *rep, struct err *e);
 
 /*
  * Callbacks, run inside cmdset_dispatch() or check_run_dispatch().

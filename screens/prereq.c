@@ -589,6 +589,13 @@ static void prereq_on_done(void *arg, struct check_report *rep)
 	v->run = NULL; /* freed when this returns */
 	check_report_free(&v->rep);
 	v->rep = rep;
+	{
+		/* Kept for support bundles; a failure to save is said, not fatal. */
+		struct err e;
+		err_clear(&e);
+		if (check_report_save(app_site(), rep, &e) != 0)
+			tui_error("%s", e.msg);
+	}
 	for (size_t i = 0; i < v->nhosts; i++) {
 		if (!v->hosts[i].done) {
 			v->hosts[i].done = 1;

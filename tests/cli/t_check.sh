@@ -113,6 +113,19 @@ has many "proposing hdisk1 (51200 MB, PVID 00c8f1a0b1c20002)" \
 
 # --- JSON: every client of the demo lab ---------------------------------------------------
 run 3 all --demo check --all-clients -s spot_7300_02 -l lpp_7300_02 --json
+# Every run is saved per client in <state>/reports, where support bundles look.
+rm -rf "$T/state/reports"
+run 3 saved --demo check -c aixdb01,aixsec01 -s spot_7300_02 -l lpp_7300_02
+for c in aixdb01 aixsec01; do
+	f=$(ls "$T/state/reports/$c"-*.json 2>/dev/null | head -1)
+	check "the report is saved for $c" [ -n "$f" ]
+	check "the saved report of $c is the JSON results, with $c's" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any(r["host"] == sys.argv[2] and r["check"] == "client.tcb" for r in d)
+' "${f:-/nonexistent}" "$c"
+done
+check "no report for the master itself" [ -z "$(ls "$T/state/reports" | grep '^master-')" ]
 jcheck all '
 assert isinstance(d, list) and len(d) > 200
 for x in d:
