@@ -223,6 +223,8 @@ void cmd_int_output(struct cmd *c, enum cmd_stream s, char *buf, size_t len)
 {
 	struct cmd_linebuf *lb = &c->lb[s - 1];
 
+	if (c->set->obs.data != NULL)
+		c->set->obs.data(c->set->obs.arg, c, s, buf, len);
 	if (c->cb.data != NULL) {
 		c->busy++;
 		c->cb.data(c->cb.arg, c, s, buf, len);
@@ -297,6 +299,8 @@ void cmd_int_finish(struct cmd *c)
 		         c->timeout_ms);
 	else if (c->res.errmsg[0] == '\0' && c->res.cancelled)
 		snprintf(c->res.errmsg, sizeof c->res.errmsg, "cancelled");
+	if (set->obs.done != NULL)
+		set->obs.done(set->obs.arg, c, &c->res);
 	if (c->cb.done != NULL) {
 		c->busy++;
 		c->cb.done(c->cb.arg, c, &c->res);
@@ -305,6 +309,14 @@ void cmd_int_finish(struct cmd *c)
 }
 
 /* --- starting ------------------------------------------------------------------- */
+
+void cmdset_set_observer(struct cmdset *set, const struct cmdset_observer *o)
+{
+	if (o != NULL)
+		set->obs = *o;
+	else
+		memset(&set->obs, 0, sizeof set->obs);
+}
 
 struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const struct cmd_cb *cb,
                       struct err *e)
@@ -386,6 +398,8 @@ struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const str
 		set->head = c;
 	set->tail = c;
 	set->nactive++;
+	if (set->obs.start != NULL)
+		set->obs.start(set->obs.arg, c);
 	return c;
 fail:
 	c->tp = NULL;

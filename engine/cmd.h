@@ -137,6 +137,22 @@ void cmdset_setenv(struct cmdset *set, const char *name, const char *value);
 void cmdset_set_grace(struct cmdset *set, int ms);
 
 /*
+ * An observer of every command the set runs, for a log like smit.log: `start`
+ * when a command has started (cmd_exec_argv() says what runs), `data` with its
+ * raw output, `done` with its result just before the command's own done
+ * callback. All optional; the observer must not start or cancel commands.
+ * The struct is copied; NULL removes the observer.
+ */
+struct cmdset_observer {
+	void (*start)(void *arg, const struct cmd *c);
+	void (*data)(void *arg, const struct cmd *c, enum cmd_stream s, const char *buf,
+	             size_t len);
+	void (*done)(void *arg, const struct cmd *c, const struct cmd_result *r);
+	void *arg;
+};
+void cmdset_set_observer(struct cmdset *set, const struct cmdset_observer *o);
+
+/*
  * Starts a command; NULL with e filled on failure to even try: a bad spec
  * (an ssh host without an address), or no resources (too many open files,
  * fork failed). A program that cannot be executed is not such a failure: `done`

@@ -124,8 +124,9 @@ struct cmdset {
 	size_t norphans;
 	void *pool; /* a transport's set-wide state (see cmd_pool_ops), or NULL */
 	const struct cmd_pool_ops *pool_ops;
-	unsigned pool_gen; /* fill_gen of the pool's last fill */
-	size_t pool_n;     /* entries the pool filled then, at the start of the array */
+	unsigned pool_gen;          /* fill_gen of the pool's last fill */
+	size_t pool_n;              /* entries the pool filled then, at the start of the array */
+	struct cmdset_observer obs; /* every command's start, output and end (all NULL: none) */
 };
 
 /* Bytes read from stream s: the data callback, then line assembly. buf is

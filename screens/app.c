@@ -4,6 +4,7 @@
  * again on F2), the help provider over the compiled-in help/ files, and a
  * loop source for a check run's own descriptors.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +28,106 @@ static struct app_state {
 	struct app_watch *watches;
 	size_t nwatches;
 	unsigned next_watch;
-	char *help_buf; /* the last composed help text (check explanations) */
-	int refreshing; /* the load was asked for with F2: say when it is in */
+	char *help_buf;             /* the last composed help text (check explanations) */
+	int refreshing;             /* the load was asked for with F2: say when it is in */
+	struct app_cmdlog *cmdlogs; /* commands under way, for nimadm-tui.log */
 } app;
+
+/* ---- every command the screens run goes to nimadm-tui.log (like smit.log) ---- */
+
+/* Output kept per command for the log; more is cut and said. */
+#define APP_CMDLOG_MAX (16 * 1024)
+
+struct app_cmdlog {
+	const struct cmd *cmd;
+	struct strbuf out;
+	int cut;
+	struct app_cmdlog *next;
+};
+
+static struct app_cmdlog **app_cmdlog_find(const struct cmd *c)
+{
+	struct app_cmdlog **pp = &app.cmdlogs;
+
+	while (*pp != NULL && (*pp)->cmd != c)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void app_cmdlog_start(void *arg, const struct cmd *c)
+{
+	struct app_cmdlog *l = xcalloc(1, sizeof *l);
+
+	(void)arg;
+	l->cmd = c;
+	l->next = app.cmdlogs;
+	app.cmdlogs = l;
+}
+
+static void app_cmdlog_data(void *arg, const struct cmd *c, enum cmd_stream s, const char *buf,
+                            size_t len)
+{
+	struct app_cmdlog *l = *app_cmdlog_find(c);
+
+	(void)arg;
+	(void)s;
+	if (l == NULL)
+		return;
+	if (l->out.len + len > APP_CMDLOG_MAX) {
+		len = l->out.len < APP_CMDLOG_MAX ? APP_CMDLOG_MAX - l->out.len : 0;
+		l->cut = 1;
+	}
+	sb_add(&l->out, buf, len);
+}
+
+static void app_cmdlog_done(void *arg, const struct cmd *c, const struct cmd_result *r)
+{
+	struct app_cmdlog **pp = app_cmdlog_find(c), *l = *pp;
+	struct strbuf text = { 0 };
+	const char *p, *end;
+	char *line, how[320];
+
+	(void)arg;
+	if (l == NULL)
+		return;
+	*pp = l->next;
+	/* Output from a client is shown as text, never as terminal controls: each
+	 * line escaped on its own, so the lines stay lines. */
+	p = sb_str(&l->out);
+	end = p + l->out.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		char *esc = cmd_escape_display(p, n);
+		sb_adds(&text, esc);
+		sb_addc(&text, '\n');
+		free(esc);
+		p += n + (nl != NULL);
+	}
+	if (r->cancelled)
+		snprintf(how, sizeof how, "cancelled");
+	else if (r->timed_out)
+		snprintf(how, sizeof how, "%s", r->errmsg);
+	else if (r->signal != 0)
+		snprintf(how, sizeof how, "killed by signal %d", r->signal);
+	else if (r->errmsg[0] != '\0')
+		snprintf(how, sizeof how, "exit status %d: %s", r->status, r->errmsg);
+	else
+		snprintf(how, sizeof how, "exit status %d", r->status);
+	line = tui_quote_argv(cmd_exec_argv(c));
+	tui_log_text("Command: %s\n%s%s[%s]\n", line, sb_str(&text), l->cut ? "[output cut]\n" : "",
+	             how);
+	free(line);
+	sb_free(&text);
+	sb_free(&l->out);
+	free(l);
+}
+
+static const struct cmdset_observer app_cmdlog_observer = {
+	.start = app_cmdlog_start,
+	.data = app_cmdlog_data,
+	.done = app_cmdlog_done,
+};
 
 /* ---- the command set as a loop source ---- */
 
@@ -296,6 +394,8 @@ void app_setup(struct site *site)
 {
 	app.site = site;
 	app.cmd_src = tui_add_source(&app_cmd_ops, site->set);
+	if (tui_log_path() != NULL)
+		cmdset_set_observer(site->set, &app_cmdlog_observer);
 	tui_on_refresh(app_on_refresh, NULL);
 	app_inventory_refresh();
 }
@@ -310,8 +410,16 @@ void app_shutdown(void)
 	}
 	tui_remove_source(&app.cmd_src);
 	/* cancelled loads and runs free themselves once their commands report */
-	if (app.site != NULL)
+	if (app.site != NULL) {
 		cmdset_run(app.site->set, APP_DRAIN_MS);
+		cmdset_set_observer(app.site->set, NULL);
+	}
+	while (app.cmdlogs != NULL) {
+		struct app_cmdlog *l = app.cmdlogs;
+		app.cmdlogs = l->next;
+		sb_free(&l->out);
+		free(l);
+	}
 	inventory_free(&app.inv);
 	free(app.inv_error);
 	free(app.watches);

@@ -326,6 +326,68 @@ static void test_cmd_separates_streams_and_keeps_their_order(void **sp)
 	free(script);
 }
 
+/* What an observer of the whole set saw. */
+struct obs_rec {
+	int starts, dones;
+	struct strbuf out;
+	const struct cmd *cmd;
+	int status;
+};
+
+static void obs_start(void *arg, const struct cmd *c)
+{
+	struct obs_rec *o = arg;
+	o->starts++;
+	o->cmd = c;
+}
+
+static void obs_data(void *arg, const struct cmd *c, enum cmd_stream s, const char *buf, size_t len)
+{
+	struct obs_rec *o = arg;
+	(void)s;
+	assert_ptr_equal(c, o->cmd);
+	sb_add(&o->out, buf, len);
+}
+
+static void obs_done(void *arg, const struct cmd *c, const struct cmd_result *r)
+{
+	struct obs_rec *o = arg;
+	assert_ptr_equal(c, o->cmd);
+	o->dones++;
+	o->status = r->status;
+}
+
+static void test_cmdset_observer_sees_every_command_start_output_and_end(void **sp)
+{
+	struct state *st = *sp;
+	char *script = fixture(st, "streams.sh");
+	const char *argv[] = { script, NULL };
+	struct obs_rec o = { 0 };
+	struct cmdset_observer ob = { obs_start, obs_data, obs_done, &o };
+	struct rec r = { 0 }, r2 = { 0 };
+
+	cmdset_set_observer(st->set, &ob);
+	rec_start(st, st->local, argv, 0, NULL, 0, &r);
+	assert_int_equal(o.starts, 1);
+	run_idle(st);
+	assert_int_equal(o.dones, 1);
+	assert_int_equal(o.status, 0);
+	/* the raw output of both streams, as the command's own callbacks got it */
+	assert_non_null(strstr(sb_str(&o.out), "out 1\n"));
+	assert_non_null(strstr(sb_str(&o.out), "err 8\n"));
+	assert_int_equal(rec_count(&r, CMD_STDOUT), 8);
+	/* removed: nothing more is seen */
+	cmdset_set_observer(st->set, NULL);
+	rec_start(st, st->local, argv, 0, NULL, 0, &r2);
+	run_idle(st);
+	assert_int_equal(o.starts, 1);
+	assert_int_equal(o.dones, 1);
+	sb_free(&o.out);
+	rec_free(&r);
+	rec_free(&r2);
+	free(script);
+}
+
 static void test_cmd_survives_stderr_flood_with_small_stdout(void **sp)
 {
 	struct state *st = *sp;
@@ -1241,6 +1303,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_cmd_carries_partial_lines_across_writes),
 		T(test_cmd_separates_streams_and_keeps_their_order),
+		T(test_cmdset_observer_sees_every_command_start_output_and_end),
 		T(test_cmd_survives_stderr_flood_with_small_stdout),
 		T(test_cmd_caps_very_long_lines),
 		T(test_cmd_keeps_control_characters_raw_in_lines),
