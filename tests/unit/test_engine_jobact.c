@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "testsite.h"
 
 #define WAIT_MS 20000
 #define T0      1795250000000LL /* epoch ms */
@@ -265,32 +266,20 @@ struct fx {
 	struct site *site;
 };
 
-static const char *src_dir(void)
-{
-	const char *s = getenv("NIMADM_TUI_SRC");
-	return s != NULL ? s : ".";
-}
-
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	const char *tmpdir = getenv("TMPDIR");
-	struct site *s;
+	char *sim;
 
 	snprintf(f->tmp, sizeof f->tmp, "%s/jobact.XXXXXX", tmpdir != NULL ? tmpdir : "/tmp");
 	assert_non_null(mkdtemp(f->tmp));
 	snprintf(f->gate, sizeof f->gate, "%s/gate", f->tmp);
 	snprintf(f->fake, sizeof f->fake, "%s/fake", f->tmp);
 	assert_int_equal(mkdir(f->fake, 0755), 0);
-	s = xcalloc(1, sizeof *s);
-	s->sim_dir = xasprintf("%s/tests/fixtures/job", src_dir());
-	s->lab = xstrdup("/nonexistent/test.lab");
-	s->lab_state = xasprintf("%s/labstate", f->tmp);
-	s->state_dir = xasprintf("%s/state", f->tmp);
-	assert_int_equal(site_mkdirs(s->state_dir, 1, NULL), 0);
-	s->master = host_local_new("master");
-	s->set = site_new_cmdset(s);
-	f->site = s;
+	sim = xasprintf("%s/tests/fixtures/job", test_src_dir());
+	f->site = test_fake_site(sim, f->tmp);
+	free(sim);
 	setenv("FAKE_DIR", f->fake, 1);
 	setenv("FAKE_GATE", f->gate, 1);
 	unsetenv("FAKE_FAIL_PHASE");

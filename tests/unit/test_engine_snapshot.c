@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "testsite.h"
 
 struct fx {
 	char *dir; /* the test's scratch directory: bin/, out/, files/, hosts/, state/ */
@@ -30,20 +31,7 @@ struct fx {
 	struct site *site;
 };
 
-static const char *const fake_cmds[] = {
-	"rsh",     "c_rsh",   "lsnim",    "hostname", "nimsim", "nimadm",         "oslevel",
-	"lslpp",   "lsattr",  "vmo",      "no",       "ioo",    "schedo",         "mount",
-	"lsfs",    "netstat", "ifconfig", "lsvg",     "lspv",   "bootlist",       "lssrc",
-	"crontab", "lppchk",  "instfix",  "cat",      "ls",     "post_migration",
-};
-
 static const char *const fake_dirs[] = { "bin", "out", "hosts", "state" };
-
-static const char *src_dir(void)
-{
-	const char *s = getenv("NIMADM_TUI_SRC");
-	return s != NULL ? s : ".";
-}
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -113,34 +101,13 @@ static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	const char *tmp = getenv("TMPDIR");
-	char *script, *p;
-	struct site *s;
 
 	f->dir = xasprintf("%s/snaptest.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(f->dir) == NULL)
 		fail_msg("mkdtemp: %s", strerror(errno));
-	f->fix = xasprintf("%s/tests/fixtures/snapshot", src_dir());
-	script = xasprintf("%s/fake.sh", f->fix);
-	for (size_t i = 0; i < ARRAY_LEN(fake_dirs); i++) {
-		p = xasprintf("%s/%s", f->dir, fake_dirs[i]);
-		mkdir(p, 0755);
-		free(p);
-	}
-	for (size_t i = 0; i < ARRAY_LEN(fake_cmds); i++) {
-		p = xasprintf("%s/bin/%s", f->dir, fake_cmds[i]);
-		if (symlink(script, p) != 0)
-			fail_msg("symlink %s: %s", p, strerror(errno));
-		free(p);
-	}
-	free(script);
-	s = xcalloc(1, sizeof *s);
-	s->sim_dir = xstrdup(f->dir);
-	s->lab = xstrdup("/nonexistent/fake.lab");
-	s->lab_state = xasprintf("%s/labstate", f->dir);
-	s->state_dir = xasprintf("%s/state", f->dir);
-	s->master = host_local_new("master");
-	s->set = site_new_cmdset(s);
-	f->site = s;
+	f->fix = xasprintf("%s/tests/fixtures/snapshot", test_src_dir());
+	test_fake_aix(f->dir, fake_dirs, ARRAY_LEN(fake_dirs));
+	f->site = test_fake_site(f->dir, f->dir);
 	setenv("FAKE_FIX", f->fix, 1);
 	setenv("FAKE_DIR", f->dir, 1);
 	setenv("FAKE_STATE", "before", 1);

@@ -31,6 +31,7 @@
 #include "engine.h"
 #include "monitor.h"
 #include "tui.h"
+#include "testsite.h"
 
 struct fx {
 	char tmp[256];
@@ -39,12 +40,6 @@ struct fx {
 	char cwd[1024];
 	struct site *site; /* set: start with the chooser of this site's logs */
 };
-
-static const char *src_dir(void)
-{
-	const char *s = getenv("NIMADM_TUI_SRC");
-	return s != NULL ? s : ".";
-}
 
 static char *read_file(const char *path)
 {
@@ -106,7 +101,8 @@ static int teardown(void **state)
 /* The lab's failed job's output, copied (the viewer may be pointed anywhere). */
 static char *lab_log(struct fx *f, const char *name)
 {
-	char *from = xasprintf("%s/tests/screens/monitor/fixtures/aixfin01-failed.log", src_dir());
+	char *from =
+	    xasprintf("%s/tests/screens/monitor/fixtures/aixfin01-failed.log", test_src_dir());
 	char *text = read_file(from);
 	char *path = xasprintf("%s/%s", f->tmp, name);
 
@@ -339,7 +335,7 @@ static void show_diff(const char *name, const char *want, const char *got)
 static void run_golden(struct fx *f, const char *name, const char *path, struct trigger *t,
                        size_t nt)
 {
-	char *script = xasprintf("%s/tests/screens/monitor/scripts/%s.keys", src_dir(), name);
+	char *script = xasprintf("%s/tests/screens/monitor/scripts/%s.keys", test_src_dir(), name);
 	char *text = read_file(script), *p;
 	int update = getenv("TUI_UPDATE_GOLDEN") != NULL, failed = 0;
 
@@ -354,7 +350,8 @@ static void run_golden(struct fx *f, const char *name, const char *path, struct 
 		memcpy(dump, p, len);
 		dump[len] = '\0';
 		got = dump_text(f, dump);
-		want_path = xasprintf("%s/tests/screens/monitor/golden/%s.txt", src_dir(), dump);
+		want_path =
+		    xasprintf("%s/tests/screens/monitor/golden/%s.txt", test_src_dir(), dump);
 		want = read_file(want_path);
 		if (update && (want == NULL || strcmp(want, got) != 0)) {
 			write_text(want_path, got);

@@ -37,6 +37,7 @@
 #include "engine.h"
 #include "monitor.h"
 #include "tui.h"
+#include "testsite.h"
 
 #define NOW_S    1795257000LL /* 2026-11-21 10:30:00 UTC */
 #define WAIT_MS  20000
@@ -54,12 +55,6 @@ struct fx {
 static long long fixed_now(void)
 {
 	return NOW_S * 1000;
-}
-
-static const char *src_dir(void)
-{
-	const char *s = getenv("NIMADM_TUI_SRC");
-	return s != NULL ? s : ".";
 }
 
 static void nap_ms(long ms)
@@ -96,22 +91,16 @@ static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
 	const char *tmpdir = getenv("TMPDIR");
-	struct site *s;
+	char *sim;
 
 	snprintf(f->tmp, sizeof f->tmp, "%s/monitor.XXXXXX", tmpdir != NULL ? tmpdir : "/tmp");
 	assert_non_null(mkdtemp(f->tmp));
 	snprintf(f->dumps, sizeof f->dumps, "%s/dumps", f->tmp);
 	snprintf(f->gate, sizeof f->gate, "%s/gate", f->tmp);
 	assert_int_equal(mkdir(f->dumps, 0755), 0);
-	s = xcalloc(1, sizeof *s);
-	s->sim_dir = xasprintf("%s/tests/fixtures/job", src_dir());
-	s->lab = xstrdup("/nonexistent/test.lab");
-	s->lab_state = xasprintf("%s/labstate", f->tmp);
-	s->state_dir = xasprintf("%s/state", f->tmp);
-	assert_int_equal(site_mkdirs(s->state_dir, 1, NULL), 0);
-	s->master = host_local_new("master");
-	s->set = site_new_cmdset(s);
-	f->site = s;
+	sim = xasprintf("%s/tests/fixtures/job", test_src_dir());
+	f->site = test_fake_site(sim, f->tmp);
+	free(sim);
 	f->holder = -1;
 	f->holder_fd = -1;
 	setenv("TZ", "UTC", 1);
@@ -262,7 +251,8 @@ static void make_job(struct fx *f, const struct jdef *j, pid_t pid)
 	free(path);
 	sb_reset(&sb);
 	if (j->fixture != NULL) {
-		char *fx = xasprintf("%s/tests/screens/monitor/fixtures/%s", src_dir(), j->fixture);
+		char *fx =
+		    xasprintf("%s/tests/screens/monitor/fixtures/%s", test_src_dir(), j->fixture);
 		char *cut;
 		text = read_file(fx);
 		assert_non_null(text);
@@ -518,7 +508,7 @@ static void assert_dump_has(struct fx *f, const char *name, const char *want)
 static void run_golden(struct fx *f, const char *script, enum first_screen first,
                        const char *job_id)
 {
-	char *path = xasprintf("%s/tests/screens/monitor/scripts/%s.keys", src_dir(), script);
+	char *path = xasprintf("%s/tests/screens/monitor/scripts/%s.keys", test_src_dir(), script);
 	char *text = read_file(path), names[64][64];
 	int update = getenv("TUI_UPDATE_GOLDEN") != NULL, failed = 0;
 	size_t n;
@@ -531,7 +521,7 @@ static void run_golden(struct fx *f, const char *script, enum first_screen first
 	for (size_t i = 0; i < n; i++) {
 		char *got = dump_text(f, names[i]);
 		char *want_path =
-		    xasprintf("%s/tests/screens/monitor/golden/%s.txt", src_dir(), names[i]);
+		    xasprintf("%s/tests/screens/monitor/golden/%s.txt", test_src_dir(), names[i]);
 		char *want = read_file(want_path);
 		if (update && (want == NULL || strcmp(want, got) != 0)) {
 			write_file(want_path, got);
@@ -895,7 +885,7 @@ static void test_manual_lists_the_keys_of_the_three_screens(void **state)
 		{ "job view keys", jobview_keys },
 		{ "log viewer keys", logview_keys },
 	};
-	char *path = xasprintf("%s/nimadm-tui.1", src_dir());
+	char *path = xasprintf("%s/nimadm-tui.1", test_src_dir());
 	char *man = read_file(path);
 
 	(void)state;

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "tui.h"
+#include "testsite.h"
 
 /* ======================= the demo application ======================= */
 
@@ -401,13 +402,6 @@ static char *pathf(const char *fmt, ...)
 	return p;
 }
 
-static const char *src_dir(void)
-{
-	const char *s = getenv("NIMADM_TUI_SRC");
-
-	return s != NULL && *s != '\0' ? s : ".";
-}
-
 static char *read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -486,7 +480,7 @@ static void run_golden(const char *script, const char *term)
 	int update = getenv("TUI_UPDATE_GOLDEN") != NULL, failed = 0;
 	size_t n;
 
-	path = pathf("%s/tests/tui/scripts/%s.keys", src_dir(), script);
+	path = pathf("%s/tests/tui/scripts/%s.keys", test_src_dir(), script);
 	text = read_file(path);
 	assert_non_null(text);
 	n = script_dumps(text, names, 64);
@@ -504,7 +498,7 @@ static void run_golden(const char *script, const char *term)
 
 	for (size_t i = 0; i < n; i++) {
 		char *got_path = pathf("%s/%s.txt", dir, names[i]);
-		char *want_path = pathf("%s/tests/tui/golden/%s.txt", src_dir(), names[i]);
+		char *want_path = pathf("%s/tests/tui/golden/%s.txt", test_src_dir(), names[i]);
 		char *got, *want;
 
 		got = read_file(got_path);
