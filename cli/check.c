@@ -1,12 +1,12 @@
 /*
  * check.c: `nimadm-tui check -c CLIENT[,CLIENT...] | --all-clients -s SPOT
  * -l LPP_SOURCE [-j VG] [-d DISKS] [-U] [--json] [--verbose] [--timeout S]
- * [--parallel N] [--ssh [USER@]HOST[:PORT] [--ssh-key FILE]
- * [--known-hosts FILE]]`: every prerequisite check for the clients, as a
- * report grouped by host (evidence and fix under each check that did not
- * pass) or as a JSON array of results. Exit 0 when nothing failed (warnings
- * are said), 3 when a check failed, 1 when checks could not run, 2 on bad
- * usage.
+ * [--parallel N] [--nfs-export [CLIENT:|master:]PATH]... [--ssh
+ * [USER@]HOST[:PORT] [--ssh-key FILE] [--known-hosts FILE]]`: every
+ * prerequisite check for the clients, as a report grouped by host (evidence
+ * and fix under each check that did not pass) or as a JSON array of results.
+ * Exit 0 when nothing failed (warnings are said), 3 when a check failed, 1
+ * when checks could not run, 2 on bad usage.
  */
 #include "cli.h"
 
@@ -18,8 +18,8 @@
 static const char check_usage[] =
     "usage: nimadm-tui check -c CLIENT[,CLIENT...] | --all-clients -s SPOT -l LPP_SOURCE\n"
     "                        [-j VG] [-d DISKS] [-U] [--json] [--verbose] [--timeout SECONDS]\n"
-    "                        [--parallel N] [--ssh [USER@]HOST[:PORT] [--ssh-key FILE]\n"
-    "                        [--known-hosts FILE]]\n";
+    "                        [--parallel N] [--nfs-export [CLIENT:|master:]PATH]...\n"
+    "                        [--ssh [USER@]HOST[:PORT] [--ssh-key FILE] [--known-hosts FILE]]\n";
 
 /* A display-safe copy of s (control characters escaped), owned. */
 static char *safe(const char *s)
@@ -217,12 +217,13 @@ int cli_check(struct cli *cli, int argc, char **argv)
 		{ "lpp-source", 'l', 1 }, { "cache-vg", 'j', 1 },  { "disks", 'd', 1 },
 		{ "tl-update", 'U', 0 },  { "json", 0, 0 },        { "verbose", 'v', 0 },
 		{ "timeout", 0, 1 },      { "parallel", 0, 1 },    { "ssh", 0, 1 },
-		{ "ssh-key", 0, 1 },      { "known-hosts", 0, 1 }, { "help", 'h', 0 },
-		{ NULL, 0, 0 },
+		{ "ssh-key", 0, 1 },      { "known-hosts", 0, 1 }, { "nfs-export", 0, 1 },
+		{ "help", 'h', 0 },       { NULL, 0, 0 },
 	};
 	struct optparse p;
 	struct check_request req;
 	struct strbuf clients = { 0 };
+	struct strv nfs_exports = { 0 };
 	const char *ssh = NULL, *ssh_key = NULL, *known_hosts = NULL;
 	int json = 0, verbose = 0, k, rc;
 	long long timeout_s = 0, parallel = 0;
@@ -239,6 +240,7 @@ int cli_check(struct cli *cli, int argc, char **argv)
 			else
 				cli_error(cli, "unexpected argument '%s'", p.arg);
 			sb_free(&clients);
+			strv_free(&nfs_exports);
 			return CLI_USAGE;
 		}
 		switch (k) {
@@ -274,6 +276,7 @@ int cli_check(struct cli *cli, int argc, char **argv)
 				cli_error(cli, "--timeout takes seconds (1-86400), not '%s'",
 				          p.arg);
 				sb_free(&clients);
+				strv_free(&nfs_exports);
 				return CLI_USAGE;
 			}
 			break;
@@ -282,6 +285,7 @@ int cli_check(struct cli *cli, int argc, char **argv)
 				cli_error(cli, "--parallel takes a number (1-1024), not '%s'",
 				          p.arg);
 				sb_free(&clients);
+				strv_free(&nfs_exports);
 				return CLI_USAGE;
 			}
 			break;
@@ -294,30 +298,38 @@ int cli_check(struct cli *cli, int argc, char **argv)
 		case 13:
 			known_hosts = p.arg;
 			break;
+		case 14:
+			strv_push(&nfs_exports, p.arg);
+			break;
 		default:
 			fputs(check_usage, stdout);
 			sb_free(&clients);
+			strv_free(&nfs_exports);
 			return CLI_OK;
 		}
 	}
 	if (req.all_clients && clients.len > 0) {
 		cli_error(cli, "-c and --all-clients exclude each other");
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_USAGE;
 	}
 	if (!req.all_clients && clients.len == 0) {
 		cli_error(cli, "name the clients (-c CLIENT[,CLIENT...]) or --all-clients");
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_USAGE;
 	}
 	if (req.spot == NULL || req.lpp_source == NULL) {
 		cli_error(cli, "a SPOT (-s) and an lpp_source (-l) are required");
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_USAGE;
 	}
 	if ((ssh_key != NULL || known_hosts != NULL) && ssh == NULL) {
 		cli_error(cli, "--ssh-key and --known-hosts need --ssh");
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_USAGE;
 	}
 	req.clients = clients.len > 0 ? sb_str(&clients) : NULL;
@@ -333,14 +345,21 @@ int cli_check(struct cli *cli, int argc, char **argv)
 		req.nfs_timeout_ms = ms < 20000 ? ms : 20000;
 	}
 	req.max_running = (int)parallel;
+	req.nfs_exports = (const char *const *)nfs_exports.v;
+	req.nnfs_exports = nfs_exports.n;
 	err_clear(&e);
 	if (check_request_validate(&req, &e) != 0) {
-		cli_error(cli, "%s", e.msg);
+		if (e.field != NULL && strcmp(e.field, "nfs_export") == 0)
+			cli_error(cli, "--nfs-export: %s", e.msg);
+		else
+			cli_error(cli, "%s", e.msg);
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_USAGE;
 	}
 	if ((site = cli_site(cli)) == NULL) {
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_USAGE;
 	}
 	if (ssh != NULL) {
@@ -351,6 +370,7 @@ int cli_check(struct cli *cli, int argc, char **argv)
 		if (parse_ssh(ssh, &user, &addr, &port) != 0) {
 			cli_error(cli, "--ssh takes [USER@]HOST[:PORT], not '%s'", ssh);
 			sb_free(&clients);
+			strv_free(&nfs_exports);
 			return CLI_USAGE;
 		}
 		m = host_ssh_new("master", addr, port, user, ssh_key, known_hosts);
@@ -363,6 +383,7 @@ int cli_check(struct cli *cli, int argc, char **argv)
 	if (rep == NULL) {
 		cli_error(cli, "%s", e.msg);
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_FAILED;
 	}
 	if (rep->error != NULL && rep->nresults == 0) {
@@ -372,6 +393,7 @@ int cli_check(struct cli *cli, int argc, char **argv)
 		cli_error(cli, "%s", rep->error);
 		check_report_free(&rep);
 		sb_free(&clients);
+		strv_free(&nfs_exports);
 		return CLI_FAILED;
 	}
 	if (check_report_save(site, rep, &e) != 0)
@@ -400,5 +422,6 @@ int cli_check(struct cli *cli, int argc, char **argv)
 	}
 	check_report_free(&rep);
 	sb_free(&clients);
+	strv_free(&nfs_exports);
 	return rc;
 }

@@ -144,6 +144,13 @@ struct check_request {
 	const char *cache_vg; /* -j VG, or NULL */
 	const char *disks;    /* -d "hdisk1 hdisk2" for every client, or NULL: propose */
 	int tl_update;        /* -U */
+	/* Exports to write, read and remove a file through (the NFS probes' round
+	 * trip): "PATH" for every client, "CLIENT:PATH" for one, "master:PATH" for
+	 * the master's own NFS server. PATH is absolute, at most
+	 * CHECK_NFS_EXPORT_MAX bytes, without control characters; a CLIENT must be
+	 * among the clients named (unless all_clients). */
+	const char *const *nfs_exports;
+	size_t nnfs_exports;
 	/* Scheduling; 0 means the default. */
 	int max_running;      /* commands at once over all hosts; 32 */
 	int max_per_host;     /* commands at once on one client; 4 */
@@ -153,10 +160,13 @@ struct check_request {
 	int nfs_timeout_ms;   /* the NFS probe of a client; 20 s */
 };
 
+#define CHECK_NFS_EXPORT_MAX 1023
+
 /* The request a nimadm parameter set implies (its client, SPOT, lpp_source,
  * -j, -d, -U); strings point into p. */
 void check_request_from_params(struct check_request *req, const struct nimadm_params *p);
-/* 0, or -1 with e filled (e->field: "client", "spot", "lpp_source", "cache_vg", "disks"). */
+/* 0, or -1 with e filled (e->field: "client", "spot", "lpp_source", "cache_vg", "disks",
+ * "nfs_export"). */
 int check_request_validate(const struct check_request *req, struct err *e);
 
 /* Everything a run found. Owned by whoever received it; check_report_free(). */

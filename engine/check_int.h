@@ -23,6 +23,7 @@ enum chk_kind {
 	CK_M_LPP_SHOWRES, /* nim -o showres LPP */
 	CK_M_MKSYSBS,     /* lsnim -l -t mksysb */
 	CK_M_CACHE_VG,    /* lsvg VG */
+	CK_M_HOST,        /* host MASTER_HOSTNAME: the master's address for its NFS probe */
 	CK_C_LSNIM,       /* lsnim -l CLIENT, on the master */
 	CK_C_HOST,        /* host HOSTNAME, on the master: the address for the NFS probe */
 	CK_C_PROBE,       /* oslevel -s by the client's transport (rsh or c_rsh) */
@@ -109,8 +110,9 @@ struct chk_host {
 	int copies;              /* rootvg copies (hd4's, else the most), -1 unknown */
 	long long used_per_copy; /* rootvg used MB / copies, -1 unknown */
 	/* NFS */
-	char *address;  /* from host(1), or the numeric if1 host name */
-	char *nfs_skip; /* why the probe is skipped, or NULL */
+	char *address;          /* from host(1), or the numeric if1 host name */
+	char *nfs_skip;         /* why the probe is skipped, or NULL */
+	const char *nfs_export; /* the export the probe round-trips through (into run), or NULL */
 	struct nfsprobe *probe;
 	struct nfsprobe_result *nfs;
 	int nfs_pending;
@@ -127,6 +129,8 @@ struct check_run {
 	struct strv disks; /* -d, split */
 	int disks_given;
 	int tl_update;
+	char *nfs_export_all;       /* --nfs-export PATH: every client's, or NULL */
+	struct strv nfs_export_for; /* HOST:PATH: host, path, host, path ... */
 	int max_running, max_per_host, cmd_timeout_ms, probe_timeout_ms, host_timeout_ms;
 	int nfs_timeout_ms;
 	/* hosts */
@@ -168,6 +172,7 @@ struct check_run {
 	struct aix_vg cache;
 	const char *master_hostname; /* if1 of lsnim -l master, or NULL */
 	char *master_hostname_owned;
+	int master_st_parsed; /* lsnim -l master read (run->master_st, master_hostname) */
 };
 
 /* What a rule sees. */
@@ -242,8 +247,25 @@ void chk_rule_client_installp(struct check_ctx *x, struct check_result *r);
 void chk_rule_client_ml(struct check_ctx *x, struct check_result *r);
 void chk_rule_client_mksysb(struct check_ctx *x, struct check_result *r);
 void chk_rule_client_nfs(struct check_ctx *x, struct check_result *r);
+void chk_rule_master_nfs(struct check_ctx *x, struct check_result *r);
 void chk_rule_job_disks(struct check_ctx *x, struct check_result *r);
 void chk_rule_job_cache_vg(struct check_ctx *x, struct check_result *r);
+
+/*
+ * The NFS verdicts from a probe's result alone (pure, for the rules and for
+ * unit tests with made-up results): set r's status and summary and return
+ * the fix section of the check's help to append ("fix", "fix.roundtrip"...),
+ * or NULL. name: the host's name in the summary. They add no evidence.
+ */
+const char *chk_judge_client_nfs(const struct nfsprobe_result *n, const char *name,
+                                 struct check_result *r);
+const char *chk_judge_master_nfs(const struct nfsprobe_result *n, struct check_result *r);
+/* The probe's evidence: one line per step that was wanted, then the exports. */
+void chk_nfs_evidence(struct check_result *r, const struct nfsprobe_result *n,
+                      const char *export_path);
+
+/* Most lines one evidence entry keeps (chk_ev_line() drops the rest). */
+#define CHK_EVIDENCE_LINES 24
 
 /* Headroom added to a rootvg's used space for a clone (and per client for -j). */
 #define CHK_HEADROOM_MB 500

@@ -1184,12 +1184,136 @@ void chk_rule_client_mksysb(struct check_ctx *x, struct check_result *r)
 	        days == 1 ? "" : "s", CHK_MKSYSB_MAX_AGE_DAYS);
 }
 
+void chk_nfs_evidence(struct check_result *r, const struct nfsprobe_result *n,
+                      const char *export_path)
+{
+	struct check_evidence *ev = chk_ev(r, NULL);
+	const struct nfsprobe_step_result *ex = &n->steps[NFSPROBE_EXPORTS];
+
+	ev->host = xstrdup("master");
+	if (export_path != NULL)
+		ev->command = xasprintf("NFS probe of %s (portmapper, nfsd, mountd, exports; "
+		                        "write, read back and remove a file through %s)",
+		                        n->address, export_path);
+	else
+		ev->command =
+		    xasprintf("NFS probe of %s (portmapper, nfsd, mountd, exports)", n->address);
+	for (size_t i = 0; i < NFSPROBE_NSTEPS; i++)
+		if (n->steps[i].wanted)
+			chk_ev_line(ev, "%s: %s: %s", n->steps[i].name,
+			            nfsprobe_verdict_name(n->steps[i].verdict), n->steps[i].detail);
+	/* The exports in what room is left (a NIM master may export hundreds). */
+	for (size_t i = 0; ex->verdict == NFSPROBE_OK && i < ex->lines.n; i++) {
+		if (ev->lines.n + 1 >= CHK_EVIDENCE_LINES && i + 1 < ex->lines.n) {
+			chk_ev_line(ev, "  ... and %zu more exports", ex->lines.n - i);
+			break;
+		}
+		chk_ev_line(ev, "  %s", ex->lines.v[i]);
+	}
+}
+
+static int chk_nfs_step_bad(const struct nfsprobe_result *n, enum nfsprobe_step s)
+{
+	return n->steps[s].wanted &&
+	       (n->steps[s].verdict == NFSPROBE_FAILED || n->steps[s].verdict == NFSPROBE_TIMEOUT);
+}
+
+/* Only the round trip went wrong: the server answers, the export does not take the file. */
+static int chk_nfs_only_roundtrip_bad(const struct nfsprobe_result *n)
+{
+	for (int s = 0; s < NFSPROBE_NSTEPS; s++)
+		if (s != NFSPROBE_ROUNDTRIP && chk_nfs_step_bad(n, (enum nfsprobe_step)s))
+			return 0;
+	return chk_nfs_step_bad(n, NFSPROBE_ROUNDTRIP);
+}
+
+const char *chk_judge_client_nfs(const struct nfsprobe_result *n, const char *name,
+                                 struct check_result *r)
+{
+	const struct nfsprobe_step_result *rt = &n->steps[NFSPROBE_ROUNDTRIP];
+
+	r->timed_out = n->verdict == NFSPROBE_TIMEOUT;
+	if (n->verdict == NFSPROBE_OK) {
+		if (rt->wanted && rt->verdict == NFSPROBE_OK)
+			chk_set(r, CHECK_PASS, "NFS on %s (%s) answers; round trip: %s", name,
+			        n->address, rt->detail);
+		else
+			chk_set(r, CHECK_PASS, "NFS on %s (%s) answers: %s", name, n->address,
+			        n->summary);
+		return NULL;
+	}
+	if (chk_nfs_only_roundtrip_bad(n)) {
+		chk_set(r, CHECK_FAIL,
+		        "NFS on %s (%s) answers, but the round trip as root failed: %s", name,
+		        n->address, rt->detail);
+		return "fix.roundtrip";
+	}
+	chk_set(r, CHECK_FAIL, "NFS on %s (%s): %s", name, n->address, n->summary);
+	return "fix";
+}
+
+/* "3 directories: /a, /b, /c" (the first few), or "nothing". */
+static void chk_nfs_exports_brief(struct strbuf *sb, const struct nfsprobe_result *n)
+{
+	if (n->nexports == 0) {
+		sb_adds(sb, "it exports nothing now (NIM exports a resource when it is allocated)");
+		return;
+	}
+	sb_addf(sb, "it exports %zu director%s: ", n->nexports, n->nexports == 1 ? "y" : "ies");
+	for (size_t i = 0; i < n->nexports && i < 3; i++)
+		sb_addf(sb, "%s%s", i > 0 ? ", " : "", n->exports[i].dir);
+	if (n->nexports > 3)
+		sb_adds(sb, ", ...");
+}
+
+const char *chk_judge_master_nfs(const struct nfsprobe_result *n, struct check_result *r)
+{
+	const struct nfsprobe_step_result *pm = &n->steps[NFSPROBE_PORTMAP];
+	const struct nfsprobe_step_result *rt = &n->steps[NFSPROBE_ROUNDTRIP];
+	const struct nfsprobe_step_result *bad = NULL;
+	struct strbuf sb = { 0 };
+
+	r->timed_out = n->verdict == NFSPROBE_TIMEOUT;
+	/* No portmapper: nothing NFS works on the master, and nimadm cannot start it. */
+	if (pm->wanted && !n->portmap_answered) {
+		chk_set(r, CHECK_FAIL, "the master's portmapper (%s) does not answer: %s",
+		        n->address, pm->detail);
+		return "fix";
+	}
+	for (int s = 0; s < NFSPROBE_NSTEPS && bad == NULL; s++)
+		if (s != NFSPROBE_ROUNDTRIP && chk_nfs_step_bad(n, (enum nfsprobe_step)s))
+			bad = &n->steps[s];
+	if (bad != NULL) {
+		/* The portmapper answers, the daemons do not: nimadm starts them itself. */
+		chk_set(r, CHECK_WARN,
+		        "the master's NFS daemons (%s) do not answer (%s: %s); nimadm starts "
+		        "them itself (0513-059), but a NIM master serves its resources with them",
+		        n->address, bad->name, bad->detail);
+		return "fix.daemons";
+	}
+	if (chk_nfs_step_bad(n, NFSPROBE_ROUNDTRIP)) {
+		chk_set(
+		    r, CHECK_FAIL,
+		    "the master's NFS server (%s) answers, but the round trip as root failed: %s",
+		    n->address, rt->detail);
+		return "fix.roundtrip";
+	}
+	sb_addf(&sb, "the master's NFS server (%s) answers (portmapper, nfsd, mountd); ",
+	        n->address);
+	chk_nfs_exports_brief(&sb, n);
+	if (rt->wanted && rt->verdict == NFSPROBE_OK)
+		sb_addf(&sb, "; round trip: %s", rt->detail);
+	chk_set(r, CHECK_PASS, "%s", sb_str(&sb));
+	sb_free(&sb);
+	return NULL;
+}
+
 void chk_rule_client_nfs(struct check_ctx *x, struct check_result *r)
 {
 	struct check_run *run = x->run;
 	struct chk_host *h = x->h;
-	struct check_evidence *ev;
 	const struct nfsprobe_result *n;
+	const char *section;
 
 	if (run->cache_vg != NULL) {
 		chk_set(r, CHECK_SKIPPED,
@@ -1213,22 +1337,45 @@ void chk_rule_client_nfs(struct check_ctx *x, struct check_result *r)
 	}
 	if (h->c[CK_C_HOST] != NULL)
 		chk_ev_grep(chk_ev(r, h->c[CK_C_HOST]), h->c[CK_C_HOST], NULL, 1);
-	ev = chk_ev(r, NULL);
-	ev->host = xstrdup("master");
-	ev->command = xasprintf("NFS probe of %s (portmapper, nfsd, mountd, exports)", n->address);
-	for (size_t i = 0; i < NFSPROBE_NSTEPS; i++)
-		if (n->steps[i].wanted)
-			chk_ev_line(ev, "%s: %s: %s", n->steps[i].name,
-			            nfsprobe_verdict_name(n->steps[i].verdict), n->steps[i].detail);
+	chk_nfs_evidence(r, n, h->nfs_export);
 	chk_var(x, "address", "%s", n->address);
-	if (n->verdict == NFSPROBE_OK) {
-		chk_set(r, CHECK_PASS, "NFS on %s (%s) answers: %s", h->name, n->address,
-		        n->summary);
+	chk_var(x, "export", "%s", chk_or(h->nfs_export, "/alt_inst"));
+	if ((section = chk_judge_client_nfs(n, h->name, r)) != NULL)
+		chk_fix(x, r, section);
+}
+
+void chk_rule_master_nfs(struct check_ctx *x, struct check_result *r)
+{
+	struct check_run *run = x->run;
+	struct chk_host *m = &run->master;
+	const struct nfsprobe_result *n;
+	const char *section;
+
+	if (run->cache_vg != NULL) {
+		chk_set(r, CHECK_SKIPPED,
+		        "-j %s: nimadm caches in the VG, no NFS between master and client",
+		        run->cache_vg);
 		return;
 	}
-	r->timed_out = n->verdict == NFSPROBE_TIMEOUT;
-	chk_set(r, CHECK_FAIL, "NFS on %s (%s): %s", h->name, n->address, n->summary);
-	chk_fix(x, r, "fix");
+	if (m->nfs_skip != NULL) {
+		struct chk_cmd *c = m->c[CK_M_HOST];
+		if (c != NULL)
+			chk_ev_grep(chk_ev(r, c), c, NULL, 2);
+		chk_set(r, CHECK_SKIPPED, "%s", m->nfs_skip);
+		return;
+	}
+	if ((n = m->nfs) == NULL) {
+		chk_set(r, CHECK_ERROR, "the NFS probe of the master (%s) did not report",
+		        chk_or(m->address, chk_or(run->master_hostname, "no address")));
+		return;
+	}
+	if (m->c[CK_M_HOST] != NULL)
+		chk_ev_grep(chk_ev(r, m->c[CK_M_HOST]), m->c[CK_M_HOST], NULL, 1);
+	chk_nfs_evidence(r, n, m->nfs_export);
+	chk_var(x, "address", "%s", n->address);
+	chk_var(x, "export", "%s", chk_or(m->nfs_export, "/export/nim"));
+	if ((section = chk_judge_master_nfs(n, r)) != NULL)
+		chk_fix(x, r, section);
 }
 
 /* ---- the job: disks and cache VG ---------------------------------------------------------------

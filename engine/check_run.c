@@ -29,7 +29,6 @@
 #define CHK_HOST_TIMEOUT_MS  120000
 #define CHK_NFS_TIMEOUT_MS   20000
 #define CHK_OUTPUT_MAX       (16u * 1024 * 1024)
-#define CHK_EVIDENCE_LINES   24
 #define CHK_NAME_MAX         64
 
 static void chk_pump(struct check_run *run);
@@ -107,6 +106,112 @@ static int chk_one_name(const char *v, const char *field, const char *what, int 
 	return 0;
 }
 
+/*
+ * One --nfs-export value, "PATH" or "HOST:PATH": *host is the host part (owned,
+ * NULL for every client), *path points into s. A path is absolute, bounded and
+ * free of control characters: it goes to a mount request, never to a shell, but
+ * it is shown in reports. 0, or -1 with e (field "nfs_export").
+ */
+static int chk_nfs_export_parse(const char *s, char **host, const char **path, struct err *e)
+{
+	char *shown;
+	size_t n;
+
+	*host = NULL;
+	*path = NULL;
+	if (s == NULL || *s == '\0') {
+		err_set_field(e, "nfs_export", "an NFS export is empty: give PATH or CLIENT:PATH");
+		return -1;
+	}
+	if (s[0] == '/') {
+		*path = s;
+	} else {
+		const char *colon = strchr(s, ':');
+		if (colon == NULL || colon[1] != '/') {
+			shown = cmd_escape_display(s, strnlen(s, 128));
+			err_set_field(
+			    e, "nfs_export",
+			    "NFS export '%s%s' is not an absolute path (PATH or CLIENT:PATH)",
+			    shown, strlen(s) > 128 ? "..." : "");
+			free(shown);
+			return -1;
+		}
+		if (!chk_name_ok(s, (size_t)(colon - s))) {
+			shown = cmd_escape_display(
+			    s, (size_t)(colon - s) < 128 ? (size_t)(colon - s) : 128);
+			err_set_field(
+			    e, "nfs_export",
+			    "NFS export for '%s': not a valid client name (letters, digits, _ . -)",
+			    shown);
+			free(shown);
+			return -1;
+		}
+		*host = xstrndup(s, (size_t)(colon - s));
+		*path = colon + 1;
+	}
+	n = strlen(*path);
+	if (n > CHECK_NFS_EXPORT_MAX) {
+		err_set_field(e, "nfs_export", "NFS export path is %zu bytes long; at most %d", n,
+		              CHECK_NFS_EXPORT_MAX);
+		goto bad;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)(*path)[i];
+		if (ch < 0x20 || ch == 0x7f) {
+			err_set_field(
+			    e, "nfs_export",
+			    "NFS export path has a control character (0x%02x) at byte %zu", ch,
+			    i + 1);
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	free(*host);
+	*host = NULL;
+	*path = NULL;
+	return -1;
+}
+
+/* Every --nfs-export: well formed, each host at most once, clients among those named. */
+static int chk_nfs_exports_validate(const struct check_request *req, const struct strv *clients,
+                                    struct err *e)
+{
+	struct strv seen = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < req->nnfs_exports && rc == 0; i++) {
+		char *host;
+		const char *path, *key;
+		if ((rc = chk_nfs_export_parse(req->nfs_exports[i], &host, &path, e)) != 0)
+			break;
+		key = host != NULL ? host : "";
+		for (size_t k = 0; k < seen.n && rc == 0; k++)
+			if (strcmp(seen.v[k], key) == 0) {
+				err_set_field(e, "nfs_export",
+				              "an NFS export is named twice for %s",
+				              host != NULL ? host : "every client");
+				rc = -1;
+			}
+		if (rc == 0 && host != NULL && strcmp(host, "master") != 0 && !req->all_clients) {
+			int found = 0;
+			for (size_t k = 0; k < clients->n; k++)
+				found |= strcmp(clients->v[k], host) == 0;
+			if (!found) {
+				err_set_field(
+				    e, "nfs_export",
+				    "NFS export for %s, which is not among the clients checked",
+				    host);
+				rc = -1;
+			}
+		}
+		strv_push(&seen, key);
+		free(host);
+	}
+	strv_free(&seen);
+	return rc;
+}
+
 int check_request_validate(const struct check_request *req, struct err *e)
 {
 	struct strv sv = { 0 };
@@ -118,7 +223,6 @@ int check_request_validate(const struct check_request *req, struct err *e)
 			err_set_field(e, "client", "a client is required (or all clients)");
 			rc = -1;
 		}
-		strv_free(&sv);
 	}
 	if (rc == 0)
 		rc = chk_one_name(req->spot, "spot", "SPOT", 1, e);
@@ -126,6 +230,9 @@ int check_request_validate(const struct check_request *req, struct err *e)
 		rc = chk_one_name(req->lpp_source, "lpp_source", "lpp_source", 1, e);
 	if (rc == 0)
 		rc = chk_one_name(req->cache_vg, "cache_vg", "cache VG", 0, e);
+	if (rc == 0)
+		rc = chk_nfs_exports_validate(req, &sv, e);
+	strv_free(&sv);
 	if (rc == 0) {
 		rc = chk_split(req->disks, &sv, "disks", "disk", e);
 		strv_free(&sv);
@@ -185,6 +292,16 @@ static void chk_host_clear(struct chk_host *h)
 	nfsprobe_result_free(&h->nfs);
 }
 
+/* The export a host's NFS probe round-trips through: its own, else (clients) every
+ * client's; NULL for none. Points into run. */
+static const char *chk_export_for(const struct check_run *run, const char *name)
+{
+	for (size_t i = 0; i + 1 < run->nfs_export_for.n; i += 2)
+		if (strcmp(run->nfs_export_for.v[i], name) == 0)
+			return run->nfs_export_for.v[i + 1];
+	return strcmp(name, "master") != 0 ? run->nfs_export_all : NULL;
+}
+
 static struct chk_host *chk_host_add(struct check_run *run, const char *name)
 {
 	struct chk_host *h = xcalloc(1, sizeof *h);
@@ -193,6 +310,7 @@ static struct chk_host *chk_host_add(struct check_run *run, const char *name)
 	h->name = xstrdup(name);
 	h->copies = -1;
 	h->used_per_copy = -1;
+	h->nfs_export = chk_export_for(run, name);
 	run->hosts = xreallocarray(run->hosts, run->nhosts + 1, sizeof *run->hosts);
 	run->hosts[run->nhosts++] = h;
 	return h;
@@ -286,6 +404,8 @@ static void chk_destroy(struct check_run *run)
 	chk_host_clear(&run->master);
 	strv_free(&run->clients);
 	strv_free(&run->disks);
+	free(run->nfs_export_all);
+	strv_free(&run->nfs_export_for);
 	free(run->spot);
 	free(run->lpp);
 	free(run->cache_vg);
@@ -530,15 +650,16 @@ static int chk_filesets(const struct chk_cmd *c, struct aix_filesets *fs, int bo
 	return 0;
 }
 
-static void chk_master_facts(struct check_run *run)
+/* lsnim -l master, once: run->master_st and the master's host name (if1). */
+static void chk_master_st(struct check_run *run)
 {
-	struct chk_host *m = &run->master;
 	const struct aix_stanza *st;
 	const char *if1;
-	struct chk_cmd *c;
-	size_t len;
 
-	if (chk_stanzas(m->c[CK_M_MASTER], &run->master_st) == 0 &&
+	if (run->master_st_parsed)
+		return;
+	run->master_st_parsed = 1;
+	if (chk_stanzas(run->master.c[CK_M_MASTER], &run->master_st) == 0 &&
 	    (st = chk_find_stanza(&run->master_st, "master")) != NULL &&
 	    (if1 = aixparse_stanza_get(st, "if1")) != NULL) {
 		/* if1 = NETWORK HOSTNAME MAC */
@@ -547,6 +668,15 @@ static void chk_master_facts(struct check_run *run)
 			run->master_hostname = run->master_hostname_owned = xstrdup(w);
 		free(copy);
 	}
+}
+
+static void chk_master_facts(struct check_run *run)
+{
+	struct chk_host *m = &run->master;
+	struct chk_cmd *c;
+	size_t len;
+
+	chk_master_st(run);
 	c = m->c[CK_M_OSLEVEL];
 	if (chk_cmd_ran(c) && c->out.len > 0 &&
 	    aixparse_oslevel(chk_out(c, &len), c->out.len, &run->master_level, NULL) == 0) {
@@ -960,7 +1090,15 @@ static int chk_master_unreachable(struct check_run *run)
 	return 1;
 }
 
+/* Checks of the master evaluated with the job's, after the clients: the master's
+ * NFS probe runs beside the clients' work and must not hold their results. */
+static int chk_def_late(const struct check_def *d)
+{
+	return !d->per_client && (d->scope == CHECK_SCOPE_JOB || d->rule == chk_rule_master_nfs);
+}
+
 /* The master's and the resources' results, once the master's facts are in. */
+
 static void chk_eval_master(struct check_run *run)
 {
 	if ((run->master_unreachable = chk_master_unreachable(run)) != 0)
@@ -968,7 +1106,7 @@ static void chk_eval_master(struct check_run *run)
 	chk_master_facts(run);
 	for (size_t i = 0; i < check_def_count() && !run->abandoned; i++) {
 		const struct check_def *d = check_def_at(i);
-		if (!d->per_client && d->scope != CHECK_SCOPE_JOB)
+		if (!d->per_client && !chk_def_late(d))
 			chk_eval(run, &run->master, d);
 	}
 }
@@ -1017,9 +1155,11 @@ static void chk_progress(struct check_run *run)
 	for (size_t i = 0; i < run->nhosts; i++)
 		if (!run->hosts[i]->finished)
 			return;
+	if (run->master.nfs_pending)
+		return;
 	for (size_t i = 0; i < check_def_count() && !run->abandoned; i++) {
 		const struct check_def *d = check_def_at(i);
-		if (!d->per_client && d->scope == CHECK_SCOPE_JOB)
+		if (chk_def_late(d))
 			chk_eval(run, &run->master, d);
 	}
 	if (run->abandoned)
@@ -1113,6 +1253,7 @@ static void chk_nfs_start(struct check_run *run, struct chk_host *h)
 	}
 	memset(&spec, 0, sizeof spec);
 	spec.host = h->address;
+	spec.export_path = h->nfs_export; /* NULL: no round trip */
 	spec.total_timeout_ms = left < run->nfs_timeout_ms ? (int)left : run->nfs_timeout_ms;
 	spec.step_timeout_ms = spec.total_timeout_ms < NFSPROBE_DEFAULT_STEP_TIMEOUT_MS
 	                           ? spec.total_timeout_ms
@@ -1150,6 +1291,37 @@ static void chk_nfs_plan(struct check_run *run, struct chk_host *h)
 	{
 		const char *argv[] = { "host", h->hostname, NULL };
 		chk_queue(run, h, CK_C_HOST, run->site->master, run->cmd_timeout_ms, NULL, argv, 1);
+	}
+}
+
+/* The master's own NFS server (its exports as the clients see them), probed at the
+ * address of its NIM host name, or why not. */
+static void chk_nfs_plan_master(struct check_run *run)
+{
+	struct chk_host *m = &run->master;
+
+	chk_master_st(run);
+	if (run->cache_vg != NULL)
+		return; /* -j: the rule says why there is nothing to probe */
+	if (run->site->master->kind != HOST_LOCAL) {
+		m->nfs_skip = xstrdup("the master is reached over ssh: a probe from here would not "
+		                      "see the master's NFS server as its clients do");
+		return;
+	}
+	if (run->master_hostname == NULL) {
+		m->nfs_skip = xstrdup("no address for the master: lsnim -l master gives no if1 "
+		                      "host name");
+		return;
+	}
+	if (chk_is_address(run->master_hostname)) {
+		m->address = xstrdup(run->master_hostname);
+		chk_nfs_start(run, m);
+		return;
+	}
+	{
+		const char *argv[] = { "host", run->master_hostname, NULL };
+		/* First: the master's results wait for it, and the clients' for those. */
+		chk_queue(run, m, CK_M_HOST, run->site->master, run->cmd_timeout_ms, NULL, argv, 1);
 	}
 }
 
@@ -1284,6 +1456,10 @@ static void chk_handle(struct check_run *run, struct chk_cmd *c)
 			aixparse_lspv_clear(&h->pvs);
 		}
 		break;
+	case CK_M_MASTER:
+		chk_nfs_plan_master(run);
+		break;
+	case CK_M_HOST:
 	case CK_C_HOST:
 		if (chk_cmd_ran(c) && (h->address = chk_parse_host(sb_str(&c->out))) != NULL) {
 			chk_nfs_start(run, h);
@@ -1332,6 +1508,20 @@ struct check_run *check_run_start(struct site *s, struct cmdset *set,
 	(void)chk_split(req->disks, &run->disks, "disks", "disk", NULL);
 	run->disks_given = run->disks.n > 0;
 	run->tl_update = req->tl_update;
+	for (size_t i = 0; i < req->nnfs_exports; i++) {
+		char *host;
+		const char *path;
+		if (chk_nfs_export_parse(req->nfs_exports[i], &host, &path, NULL) != 0)
+			continue; /* cannot happen: validated above */
+		if (host == NULL) {
+			free(run->nfs_export_all);
+			run->nfs_export_all = xstrdup(path);
+		} else {
+			strv_push(&run->nfs_export_for, host);
+			strv_push(&run->nfs_export_for, path);
+		}
+		free(host);
+	}
 	run->max_running = req->max_running > 0 ? req->max_running : CHK_MAX_RUNNING;
 	run->max_per_host = req->max_per_host > 0 ? req->max_per_host : CHK_MAX_PER_HOST;
 	run->cmd_timeout_ms = req->cmd_timeout_ms > 0 ? req->cmd_timeout_ms : CHK_CMD_TIMEOUT_MS;
@@ -1343,6 +1533,7 @@ struct check_run *check_run_start(struct site *s, struct cmdset *set,
 	run->master.run = run;
 	run->master.name = xstrdup("master");
 	run->master.is_master = 1;
+	run->master.nfs_export = chk_export_for(run, "master");
 	run->report = xcalloc(1, sizeof *run->report);
 	run->start_ms = clock_ms();
 
@@ -1426,6 +1617,8 @@ void check_run_cancel(struct check_run **rp)
 		run->hosts[i]->probe = NULL;
 		run->hosts[i]->nfs_pending = 0;
 	}
+	run->master.probe = NULL;
+	run->master.nfs_pending = 0;
 	for (size_t i = 0; i <= run->nhosts; i++) {
 		struct chk_host *h = i < run->nhosts ? run->hosts[i] : &run->master;
 		for (size_t k = 0; k < CK_NKINDS; k++)

@@ -1051,6 +1051,7 @@ static void probe_finish(struct nfsprobe *p)
 	r->duration_ms = clock_ms() - p->start_ms;
 	r->nfs_port = p->nfs_port_fallback ? 0 : p->nfs_port;
 	r->mount_port = p->mount_port;
+	r->portmap_answered = p->pmap == PMAP_ANSWERED;
 	r->verdict = NFSPROBE_OK;
 	for (int s = 0; s < NFSPROBE_NSTEPS; s++) {
 		const struct nfsprobe_step_result *sr = &r->steps[s];

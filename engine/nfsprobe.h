@@ -122,6 +122,8 @@ struct nfsprobe_result {
 	long long duration_ms;
 	unsigned nfs_port; /* given or mapped; 0 if unknown */
 	unsigned mount_port;
+	int portmap_answered;            /* the portmapper answered, even when nfs or mountd were
+	                                    not registered with it */
 	struct nfsprobe_export *exports; /* EXPORTS, when it ran and succeeded */
 	size_t nexports;
 	struct nfsprobe_step_result steps[NFSPROBE_NSTEPS];

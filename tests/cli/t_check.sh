@@ -53,11 +53,12 @@ has() {
 	done
 }
 
-# jcheck NAME PYTHON: assertions on d (the parsed JSON array of $T/NAME.out);
-# r(host, check) is the result for a host and check.
+# jcheck NAME PYTHON [ARG...]: assertions on d (the parsed JSON array of $T/NAME.out);
+# r(host, check) is the result for a host and check; the ARGs are sys.argv[3:].
 jcheck() {
 	local name=$1 code=$2
-	if python3 - "$T/$name.out" "$code" <<'EOF'; then ok; else fail "JSON check $name"; fi
+	shift 2
+	if python3 - "$T/$name.out" "$code" "$@" <<'EOF'; then ok; else fail "JSON check $name"; fi
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 def r(host, check):
@@ -92,7 +93,7 @@ has bat "Prerequisites for nimadm: SPOT spot_7300_02 (target 7300-02-02-2420)" \
 	"FAIL  client.ncargs" "ncargs is 6; nimadm needs at least 256" \
 	"\$ rsh aixbat01 lsattr -El sys0 -a ncargs   [exit 0; rsh does not pass the remote exit status]" \
 	"chdev -l sys0 -a ncargs=256" "OK    client.reach" "OK    master.oslevel" \
-	"Summary: 2 hosts, 28 checks:" "Result: FAILED: 1 check failed"
+	"Summary: 2 hosts, 29 checks:" "Result: FAILED: 1 check failed"
 check "bat: master before the client" \
 	test "$(grep -n '^master' "$T/bat.out" | cut -d: -f1)" -lt "$(grep -n '^aixbat01' "$T/bat.out" | cut -d: -f1)"
 # A passing check shows no evidence unless --verbose.
@@ -103,7 +104,8 @@ has batv "\$ rsh aixbat01 prtconf"
 
 # --- warnings alone: exit 0 and say so --------------------------------------------------
 run 0 app --demo check -c aixapp01 -s spot_7300_02 -l lpp_7300_02
-has app "WARN  client.mksysb" "Result: passed with 1 warning" "SKIP  client.nfs"
+has app "WARN  client.mksysb" "Result: passed with 1 warning" "SKIP  client.nfs" \
+	"SKIP  master.nfs               not probed: 10.20.30.5 is an address of the lab, not a real host"
 
 # --- several clients: commas, repeated -c, the proposal of disks --------------------------
 run 3 many --demo check -c aixdb01,aixsmall01 -c aixmir01 -s spot_7300_02 -l lpp_7300_02
@@ -160,6 +162,9 @@ assert dk["status"] == "pass" and dk["proposed"] == ["hdisk1"] and dk["needed_mb
 assert [x["name"] for x in dk["disks"]] == ["hdisk0", "hdisk1"]
 assert r("master", "job.cache_vg")["status"] == "skipped"
 assert r("aixbat01", "client.ncargs")["code"] == "0403-027"
+m = r("master", "master.nfs")
+assert m["status"] == "skipped" and "address of the lab" in m["summary"], m
+assert m["evidence"][0]["command"].startswith("host "), m["evidence"]
 '
 check "all: stderr not empty: $(head -3 "$T/all.err")" test ! -s "$T/all.err"
 
@@ -169,6 +174,7 @@ jcheck sec '
 assert r("aixsec01", "client.tcb")["status"] == "pass"
 assert r("master", "job.cache_vg")["status"] == "pass"
 assert r("aixsec01", "client.nfs")["status"] == "skipped"
+assert r("master", "master.nfs")["status"] == "skipped" and "-j cachevg" in r("master", "master.nfs")["summary"]
 assert r("aixsec01", "job.disks")["proposed"] == ["hdisk1"]
 '
 run 3 inuse --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 -d hdisk0
@@ -219,6 +225,32 @@ usage u_sshkey --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --ssh-key 
 usage u_sshspec --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --ssh 'root@:22'
 usage u_sshport --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 --ssh 'host:99999'
 usage u_nolab --lab "$T/missing.lab" check -c aixdb01 -s spot_7300_02 -l lpp_7300_02
+# --nfs-export: an absolute path, no control characters, bounded, a client checked, once each.
+nfsx() {
+	local name=$1 what=$2
+	shift 2
+	usage "$name" --demo check -c aixdb01 -s spot_7300_02 -l lpp_7300_02 "$@"
+	has_err "$name" "nimadm-tui: check: --nfs-export: " "$what"
+}
+# has_err NAME TEXT...: each text appears in $T/NAME.err.
+has_err() {
+	local name=$1
+	shift
+	for t in "$@"; do
+		if grep -qF -- "$t" "$T/$name.err"; then ok; else fail "$name: no '$t' on stderr: $(cat "$T/$name.err")"; fi
+	done
+}
+nfsx u_nfs_rel "NFS export 'export/nim' is not an absolute path" --nfs-export export/nim
+nfsx u_nfs_relc "NFS export 'aixdb01:alt' is not an absolute path" --nfs-export aixdb01:alt
+nfsx u_nfs_ctl "control character (0x0a) at byte 3" --nfs-export "$(printf '/a\nb')"
+nfsx u_nfs_esc "control character (0x1b)" --nfs-export "aixdb01:/$(printf '\033')[2J"
+nfsx u_nfs_long "is 1101 bytes long; at most 1023" --nfs-export "/$(printf 'a%.0s' $(seq 1100))"
+nfsx u_nfs_host "NFS export for 'a;reboot': not a valid client name" --nfs-export 'a;reboot:/x'
+nfsx u_nfs_other "NFS export for aixweb01, which is not among the clients checked" \
+	--nfs-export aixweb01:/x
+nfsx u_nfs_twice "an NFS export is named twice for aixdb01" --nfs-export aixdb01:/x \
+	--nfs-export aixdb01:/y
+nfsx u_nfs_empty "an NFS export is empty" --nfs-export ''
 run 0 help check -h
 has help "usage: nimadm-tui check"
 
@@ -238,7 +270,8 @@ else
 		run 0 ssh_ok check -c upd01 -s spot_7300_03 -l lpp_7300_03 -U "${SSH[@]}" \
 			--known-hosts "$SSHD_KNOWN_HOSTS"
 		has ssh_ok "OK    client.reach" "a TL/SP update within AIX 7.3 (-U)" \
-			"the master is reached over ssh"
+			"the master is reached over ssh" \
+			"SKIP  master.nfs               the master is reached over ssh: a probe from here would not see"
 		# An unknown host key is refused: one line naming the fingerprint, nothing checked.
 		: >"$T/empty_known_hosts"
 		run 1 ssh_hostkey check -c upd01 -s spot_7300_03 -l lpp_7300_03 "${SSH[@]}" \
@@ -268,6 +301,18 @@ assert r("upd01", "job.disks")["status"] == "pass"
 fi
 
 # --- NFS: a client whose NIM address is loopback, probed against a real NFS server -----------
+# The check lab with its master at 127.0.0.1 too, so master.nfs probes the same server.
+NLAB=$T/nfs.lab
+sed '/^\[master\]/,/^\[/ s/^ip = .*/ip = 127.0.0.1/' "$LAB" >"$NLAB"
+check "the NFS lab's master is at 127.0.0.1" grep -qx "ip = 127.0.0.1" "$NLAB"
+# mtime NAME DIR: the directory's modification time, nanoseconds, into $T/NAME.mtime.
+mtime() {
+	stat -c %y "$2" >"$T/$1.mtime"
+}
+# empty_dir DESCRIPTION DIR: nothing left in DIR (a probe's file was removed).
+empty_dir() {
+	check "$1: $(ls -A "$2" 2>&1)" test -z "$(ls -A "$2")"
+}
 # shellcheck source=../support/nfsd.sh
 . "$SRC/tests/support/nfsd.sh"
 nfsd_start "$T/nfs"
@@ -278,22 +323,102 @@ elif [ "$nrc" -ne 0 ]; then
 	fail "nfsd_start failed"
 else
 	trap 'nfsd_stop; rm -rf "$T"' EXIT
-	run 0 nfs_up --lab "$LAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 --json
+	run 0 nfs_up --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 --json
 	jcheck nfs_up '
 x = r("nfs01", "client.nfs")
 assert x["status"] == "pass", x["summary"]
 ev = x["evidence"][-1]
 assert ev["command"].startswith("NFS probe of 127.0.0.1"), ev
 assert any(l.startswith("exports: ok") for l in ev["lines"]), ev["lines"]
+assert not any(l.startswith("roundtrip") for l in ev["lines"]), ev["lines"]
+# The master: found through host(1), its exports listed.
+m = r("master", "master.nfs")
+assert m["status"] == "pass", m["summary"]
+assert m["evidence"][0]["command"] == "host nimchk01", m["evidence"]
+assert m["evidence"][0]["lines"] == ["nimchk01 is 127.0.0.1"], m["evidence"]
+assert "the master\x27s NFS server (127.0.0.1) answers" in m["summary"], m["summary"]
+assert "it exports 3 directories" in m["summary"], m["summary"]
+assert "  " + sys.argv[3] + " (everyone)" in m["evidence"][1]["lines"], m["evidence"][1]["lines"]
+' "$NFSD_EXPORT"
+
+	# A round trip through the client's export: the file is really written and removed
+	# (the directory changed, and is empty again).
+	mtime rt_before "$NFSD_EXPORT"
+	empty_dir "the export is empty before the round trip" "$NFSD_EXPORT"
+	sleep 0.01
+	run 0 nfs_rt --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "$NFSD_EXPORT" --json
+	mtime rt_after "$NFSD_EXPORT"
+	check "the round trip did not touch $NFSD_EXPORT" \
+		bash -c "! cmp -s '$T/rt_before.mtime' '$T/rt_after.mtime'"
+	empty_dir "the probe's file was left in the export" "$NFSD_EXPORT"
+	jcheck nfs_rt '
+x = r("nfs01", "client.nfs")
+assert x["status"] == "pass", x["summary"]
+assert "round trip: mounted 127.0.0.1:" + sys.argv[3] + " over NFSv3; wrote, read back and removed" in x["summary"], x["summary"]
+ev = x["evidence"][-1]
+assert ev["command"].endswith("write, read back and remove a file through " + sys.argv[3] + ")"), ev
+assert any(l.startswith("roundtrip: ok: mounted") for l in ev["lines"]), ev["lines"]
+# Not named for the master: its probe has no round trip.
+assert not any(l.startswith("roundtrip") for l in r("master", "master.nfs")["evidence"][-1]["lines"])
+' "$NFSD_EXPORT"
+	# The same through the master's export (master:PATH), in text.
+	run 0 nfs_rtm --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "master:$NFSD_EXPORT"
+	has nfs_rtm "OK    master.nfs" "round trip: mounted 127.0.0.1:$NFSD_EXPORT over NFSv3"
+	empty_dir "the master probe's file was left in the export" "$NFSD_EXPORT"
+
+	# A read-only export, one that squashes root, a path not exported: each fails, saying why.
+	run 3 nfs_ro --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "nfs01:$NFSD_EXPORT_RO"
+	has nfs_ro "FAIL  client.nfs               NFS on nfs01 (127.0.0.1) answers, but the round trip as root failed" \
+		"NFS3ERR_ROFS" "the export is read-only" "roundtrip: failed: create" \
+		"mknfsexp -d $NFSD_EXPORT_RO -t rw -r nimchk01 -c nimchk01 -N" "OK    master.nfs"
+	empty_dir "a file appeared in the read-only export" "$NFSD_EXPORT_RO"
+	run 3 nfs_sq --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "$NFSD_EXPORT_SQUASH"
+	has nfs_sq "FAIL  client.nfs" "NFS3ERR_ACCES" "nimadm needs root access to the export"
+	empty_dir "a file appeared in the root-squashed export" "$NFSD_EXPORT_SQUASH"
+	run 3 nfs_nx --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "$NFSD_DIR/recov" --json
+	jcheck nfs_nx '
+x = r("nfs01", "client.nfs")
+assert x["status"] == "fail", x["summary"]
+assert "is not among the exports of 127.0.0.1" in x["summary"], x["summary"]
+assert "mknfsexp" in x["fix"], x["fix"]
 '
+	run 3 nfs_rom --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "master:$NFSD_EXPORT_RO" --json
+	jcheck nfs_rom '
+m = r("master", "master.nfs")
+assert m["status"] == "fail" and "NFS3ERR_ROFS" in m["summary"], m["summary"]
+assert r("nfs01", "client.nfs")["status"] == "pass"
+'
+
 	# nfsd stopped, the portmapper still there: nfs is not registered.
 	nfsd_stop_nfs
-	run 3 nfs_down --lab "$LAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03
-	has nfs_down "FAIL  client.nfs" "startsrc -g nfs" "rpcinfo -p 127.0.0.1"
+	run 3 nfs_down --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "$NFSD_EXPORT"
+	has nfs_down "FAIL  client.nfs" "startsrc -g nfs" "rpcinfo -p 127.0.0.1" \
+		"roundtrip: skipped" "WARN  master.nfs" "nimadm starts them itself (0513-059)" \
+		"are not registered for TCP with the portmapper on 127.0.0.1"
 	# With -j there is no NFS between master and client.
-	run 0 nfs_j --lab "$LAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 -j nimvg
-	has nfs_j "SKIP  client.nfs               -j nimvg"
+	run 0 nfs_j --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 -j nimvg
+	has nfs_j "SKIP  client.nfs               -j nimvg" "SKIP  master.nfs               -j nimvg"
+	# Everything stopped: the master's portmapper does not answer, a failure.
 	nfsd_stop
+	run 3 nfs_gone --lab "$NLAB" check -c nfs01 -s spot_7300_03 -l lpp_7300_03 \
+		--nfs-export "$NFSD_EXPORT" --json
+	jcheck nfs_gone '
+m = r("master", "master.nfs")
+assert m["status"] == "fail", m["summary"]
+assert "portmapper (127.0.0.1) does not answer" in m["summary"] and "connection refused" in m["summary"], m["summary"]
+assert "startsrc -s portmap" in m["fix"], m["fix"]
+x = r("nfs01", "client.nfs")
+assert x["status"] == "fail" and "portmap" in x["summary"], x["summary"]
+'
+	check "no NFS server left: $(cat "$NFSD_DIR"/*.realpid 2>/dev/null)" \
+		bash -c "for f in '$NFSD_DIR'/*.realpid; do ! kill -0 \$(cat \$f) 2>/dev/null || exit 1; done"
 fi
 
 echo "t_check: $passes passed, $fails failed"

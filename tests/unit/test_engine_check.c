@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_int.h" /* the NFS verdicts, fed made-up probe results */
 #include "engine.h"
 
 /* ---- labs ----------------------------------------------------------------------------- */
@@ -218,6 +219,70 @@ static void test_check_request_refuses_hostile_and_missing_names(void **state)
 	assert_int_equal(check_request_validate(&r, &e), 0);
 }
 
+/* --nfs-export: [CLIENT:|master:]PATH, absolute, bounded, no control characters. */
+static void test_check_request_refuses_bad_nfs_exports(void **state)
+{
+	struct check_request r = demo_req("aixdb01,aixapp01");
+	char long_path[CHECK_NFS_EXPORT_MAX + 2];
+	const char *ok[] = { "/export/nim", "aixdb01:/alt_inst", "master:/export/nim/spot",
+		             "aixapp01:/a:b" };
+	const char *one[1];
+	const char *two[2];
+	struct err e;
+	static const struct {
+		const char *value, *words;
+	} bad[] = {
+		{ "", "is empty" },
+		{ "export/nim", "is not an absolute path" },
+		{ "aixdb01:alt_inst", "is not an absolute path" },
+		{ "-o:/x", "not a valid client name" },
+		{ "aix db01:/x", "not a valid client name" },
+		{ "/alt\ninst", "control character (0x0a) at byte 5" },
+		{ "aixdb01:/x\033[2J", "control character (0x1b) at byte 3" },
+		{ "/x\177", "control character (0x7f)" },
+		{ "aixweb01:/x", "aixweb01, which is not among the clients checked" },
+	};
+
+	(void)state;
+	err_clear(&e);
+	r.nfs_exports = ok;
+	r.nnfs_exports = ARRAY_LEN(ok);
+	assert_int_equal(check_request_validate(&r, &e), 0);
+	r.nfs_exports = one;
+	r.nnfs_exports = 1;
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		one[0] = bad[i].value;
+		err_clear(&e);
+		if (check_request_validate(&r, &e) != -1)
+			fail_msg("--nfs-export '%s' was accepted", bad[i].value);
+		assert_string_equal(e.field, "nfs_export");
+		has(e.msg, bad[i].words);
+	}
+	memset(long_path, 'a', sizeof long_path - 1);
+	long_path[0] = '/';
+	long_path[sizeof long_path - 1] = '\0';
+	one[0] = long_path;
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	has(e.msg, "1024 bytes long; at most 1023");
+	long_path[sizeof long_path - 2] = '\0';
+	assert_int_equal(check_request_validate(&r, &e), 0);
+	/* Once per host; any client with --all-clients (they are not known yet). */
+	r.nfs_exports = two;
+	r.nnfs_exports = 2;
+	two[0] = "aixdb01:/x";
+	two[1] = "aixdb01:/y";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	has(e.msg, "named twice for aixdb01");
+	two[0] = "/x";
+	two[1] = "/y";
+	assert_int_equal(check_request_validate(&r, &e), -1);
+	has(e.msg, "named twice for every client");
+	two[0] = "aixweb01:/x";
+	r.clients = NULL;
+	r.all_clients = 1;
+	assert_int_equal(check_request_validate(&r, &e), 0);
+}
+
 static void test_check_request_from_params_takes_the_job_fields(void **state)
 {
 	struct nimadm_params *p = params_new(NIMADM_MIGRATE);
@@ -239,6 +304,237 @@ static void test_check_request_from_params_takes_the_job_fields(void **state)
 	assert_true(r.tl_update);
 	assert_false(r.all_clients);
 	params_free(&p);
+}
+
+/* ---- the NFS verdicts, from made-up probe results ------------------------------------------ */
+
+/* A probe of 10.1.1.5 where portmap, nfs_null, mount_null and exports passed (no round trip),
+ * exporting dirs[0..n). Owned: nfsprobe_result_free(). */
+static struct nfsprobe_result *fake_probe(const char *const *dirs, size_t n)
+{
+	struct nfsprobe_result *p = xcalloc(1, sizeof *p);
+
+	p->host = xstrdup("10.1.1.5");
+	p->address = xstrdup("10.1.1.5");
+	p->verdict = NFSPROBE_OK;
+	p->summary = xstrdup("NFS 10.1.1.5: ok: portmap, nfs_null, mount_null, exports (3 ms)");
+	p->portmap_answered = 1;
+	for (int i = 0; i < NFSPROBE_NSTEPS; i++) {
+		struct nfsprobe_step_result *sr = &p->steps[i];
+		sr->step = (enum nfsprobe_step)i;
+		sr->name = nfsprobe_step_name(sr->step);
+		sr->wanted = sr->ran = i != NFSPROBE_ROUNDTRIP;
+		sr->verdict = sr->wanted ? NFSPROBE_OK : NFSPROBE_SKIPPED;
+		sr->detail = xstrdup(sr->wanted ? "answered" : "not requested");
+	}
+	p->exports = xcalloc(n + 1, sizeof *p->exports);
+	p->nexports = n;
+	for (size_t i = 0; i < n; i++) {
+		char *line = xasprintf("%s (everyone)", dirs[i]);
+		p->exports[i].dir = xstrdup(dirs[i]);
+		strv_push(&p->steps[NFSPROBE_EXPORTS].lines, line);
+		free(line);
+	}
+	return p;
+}
+
+/* One step's outcome; the probe's verdict follows as nfsprobe's does. */
+static void fake_step(struct nfsprobe_result *p, enum nfsprobe_step s, enum nfsprobe_verdict v,
+                      const char *detail)
+{
+	struct nfsprobe_step_result *sr = &p->steps[s];
+
+	sr->wanted = 1;
+	sr->ran = v != NFSPROBE_SKIPPED;
+	sr->verdict = v;
+	free(sr->detail);
+	sr->detail = xstrdup(detail);
+	if ((v == NFSPROBE_FAILED || v == NFSPROBE_TIMEOUT) &&
+	    (p->verdict == NFSPROBE_OK || v == NFSPROBE_FAILED))
+		p->verdict = v;
+	if (v == NFSPROBE_FAILED || v == NFSPROBE_TIMEOUT) {
+		free(p->summary);
+		p->summary = xasprintf("NFS 10.1.1.5: %s at %s: %s", nfsprobe_verdict_name(v),
+		                       sr->name, detail);
+	}
+}
+
+/* Judges p as master.nfs (client NULL) or client.nfs; returns the fix section or NULL. */
+static struct check_result *judge(struct nfsprobe_result **pp, const char *client,
+                                  const char **section)
+{
+	struct check_result *r = xcalloc(1, sizeof *r);
+
+	r->status = CHECK_PASS;
+	*section =
+	    client != NULL ? chk_judge_client_nfs(*pp, client, r) : chk_judge_master_nfs(*pp, r);
+	assert_non_null(r->summary);
+	nfsprobe_result_free(pp);
+	return r;
+}
+
+static void test_check_master_nfs_fails_without_portmapper_warns_without_daemons(void **state)
+{
+	static const char *const dirs[] = { "/export/nim/spot_7300_02/usr",
+		                            "/export/nim/lpp_7300_02", "/export/nim/scripts",
+		                            "/export/nim/mksysb" };
+	struct nfsprobe_result *p;
+	struct check_result *r;
+	const char *section;
+
+	(void)state;
+	/* Everything answers: pass, naming the first exports. */
+	p = fake_probe(dirs, 4);
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_PASS);
+	assert_null(section);
+	has(r->summary, "the master's NFS server (10.1.1.5) answers (portmapper, nfsd, mountd)");
+	has(r->summary, "it exports 4 directories: /export/nim/spot_7300_02/usr, "
+	                "/export/nim/lpp_7300_02, /export/nim/scripts, ...");
+	check_result_free(&r);
+	/* Nothing exported yet is normal: NIM exports on allocation. */
+	p = fake_probe(dirs, 0);
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_PASS);
+	has(r->summary, "it exports nothing now");
+	check_result_free(&r);
+	/* No portmapper: a failure, with the fix that starts it. */
+	p = fake_probe(dirs, 0);
+	p->portmap_answered = 0;
+	fake_step(p, NFSPROBE_PORTMAP, NFSPROBE_FAILED,
+	          "portmapper 10.1.1.5:111: connection refused");
+	fake_step(p, NFSPROBE_NFS_NULL, NFSPROBE_FAILED, "NFS v3 NULL: 10.1.1.5:2049: refused");
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_FAIL);
+	assert_string_equal(section, "fix");
+	has(r->summary, "portmapper (10.1.1.5) does not answer: portmapper 10.1.1.5:111");
+	assert_false(r->timed_out);
+	check_result_free(&r);
+	/* A portmapper that never answers: a failure that timed out. */
+	p = fake_probe(dirs, 0);
+	p->portmap_answered = 0;
+	fake_step(p, NFSPROBE_PORTMAP, NFSPROBE_TIMEOUT, "no answer within 5000 ms");
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_FAIL);
+	assert_true(r->timed_out);
+	check_result_free(&r);
+	/* The portmapper answers, nfsd and mountd are not registered: nimadm starts them. */
+	p = fake_probe(dirs, 0);
+	fake_step(p, NFSPROBE_PORTMAP, NFSPROBE_FAILED,
+	          "nfs v3 (program 100003) and mountd v3 (program 100005) are not registered");
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_WARN);
+	assert_string_equal(section, "fix.daemons");
+	has(r->summary, "do not answer (portmap: nfs v3 (program 100003)");
+	has(r->summary, "0513-059");
+	check_result_free(&r);
+	/* mountd answers but will not list its exports: also a warning. */
+	p = fake_probe(dirs, 0);
+	fake_step(p, NFSPROBE_EXPORTS, NFSPROBE_FAILED, "MNT3 EXPORT: RPC error");
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_WARN);
+	has(r->summary, "exports: MNT3 EXPORT: RPC error");
+	check_result_free(&r);
+	/* A named export that does not take the file: a failure, with its own fix. */
+	p = fake_probe(dirs, 1);
+	fake_step(p, NFSPROBE_ROUNDTRIP, NFSPROBE_FAILED,
+	          "create /.f in 10.1.1.5:/export/ro: NFS3ERR_ROFS(-30)");
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_FAIL);
+	assert_string_equal(section, "fix.roundtrip");
+	has(r->summary, "answers, but the round trip as root failed: create /.f");
+	check_result_free(&r);
+	p = fake_probe(dirs, 1);
+	fake_step(p, NFSPROBE_ROUNDTRIP, NFSPROBE_OK,
+	          "mounted 10.1.1.5:/export/nim over NFSv3; "
+	          "wrote, read back and removed 8192 bytes");
+	r = judge(&p, NULL, &section);
+	assert_int_equal(r->status, CHECK_PASS);
+	has(r->summary, "; round trip: mounted 10.1.1.5:/export/nim over NFSv3");
+	check_result_free(&r);
+}
+
+static void test_check_client_nfs_tells_a_failed_round_trip_from_a_dead_server(void **state)
+{
+	static const char *const dirs[] = { "/alt_inst" };
+	struct nfsprobe_result *p;
+	struct check_result *r;
+	const char *section;
+
+	(void)state;
+	p = fake_probe(dirs, 1);
+	r = judge(&p, "aixdb01", &section);
+	assert_int_equal(r->status, CHECK_PASS);
+	assert_null(section);
+	has(r->summary, "NFS on aixdb01 (10.1.1.5) answers: NFS 10.1.1.5: ok");
+	check_result_free(&r);
+	p = fake_probe(dirs, 1);
+	fake_step(p, NFSPROBE_ROUNDTRIP, NFSPROBE_OK,
+	          "mounted 10.1.1.5:/alt_inst over NFSv3; "
+	          "wrote, read back and removed 8192 bytes");
+	r = judge(&p, "aixdb01", &section);
+	assert_int_equal(r->status, CHECK_PASS);
+	has(r->summary, "answers; round trip: mounted 10.1.1.5:/alt_inst");
+	check_result_free(&r);
+	/* Only the round trip failed: the server is fine, the export is not. */
+	p = fake_probe(dirs, 1);
+	fake_step(p, NFSPROBE_ROUNDTRIP, NFSPROBE_FAILED,
+	          "create /.f in 10.1.1.5:/alt_inst: NFS3ERR_ACCES(-13)");
+	r = judge(&p, "aixdb01", &section);
+	assert_int_equal(r->status, CHECK_FAIL);
+	assert_string_equal(section, "fix.roundtrip");
+	has(r->summary, "answers, but the round trip as root failed: create /.f");
+	check_result_free(&r);
+	/* nfsd down: the round trip could not even start; the server is the problem. */
+	p = fake_probe(dirs, 1);
+	fake_step(p, NFSPROBE_NFS_NULL, NFSPROBE_FAILED, "NFS v3 NULL: 10.1.1.5:2049: refused");
+	fake_step(p, NFSPROBE_ROUNDTRIP, NFSPROBE_SKIPPED,
+	          "not run: the NFS server did not answer");
+	r = judge(&p, "aixdb01", &section);
+	assert_int_equal(r->status, CHECK_FAIL);
+	assert_string_equal(section, "fix");
+	has(r->summary, "NFS on aixdb01 (10.1.1.5): NFS 10.1.1.5: failed at nfs_null");
+	assert_false(r->timed_out);
+	check_result_free(&r);
+	p = fake_probe(dirs, 1);
+	fake_step(p, NFSPROBE_MOUNT_NULL, NFSPROBE_TIMEOUT, "no answer within 5000 ms");
+	r = judge(&p, "aixdb01", &section);
+	assert_int_equal(r->status, CHECK_FAIL);
+	assert_true(r->timed_out);
+	check_result_free(&r);
+}
+
+static void test_check_nfs_evidence_has_every_step_and_the_exports_that_fit(void **state)
+{
+	const char *dirs[30];
+	char names[30][32];
+	struct nfsprobe_result *p;
+	struct check_result *r = xcalloc(1, sizeof *r);
+
+	(void)state;
+	for (size_t i = 0; i < 30; i++) {
+		snprintf(names[i], sizeof names[i], "/export/nim/res%02zu", i);
+		dirs[i] = names[i];
+	}
+	p = fake_probe(dirs, 30);
+	fake_step(p, NFSPROBE_ROUNDTRIP, NFSPROBE_OK, "wrote, read back and removed");
+	chk_nfs_evidence(r, p, "/export/nim/res00");
+	assert_int_equal(r->nevidence, 1);
+	assert_string_equal(r->evidence[0].host, "master");
+	assert_int_equal(r->evidence[0].status, -1);
+	has(r->evidence[0].command,
+	    "NFS probe of 10.1.1.5 (portmapper, nfsd, mountd, exports; "
+	    "write, read back and remove a file through /export/nim/res00)");
+	/* 24 lines at most: the 5 steps, 18 exports, and how many more there are. */
+	assert_int_equal(r->evidence[0].lines.n, 5 + 18 + 1);
+	assert_string_equal(r->evidence[0].lines.v[0], "portmap: ok: answered");
+	assert_string_equal(r->evidence[0].lines.v[4],
+	                    "roundtrip: ok: wrote, read back and removed");
+	assert_string_equal(r->evidence[0].lines.v[5], "  /export/nim/res00 (everyone)");
+	assert_string_equal(r->evidence[0].lines.v[22], "  /export/nim/res17 (everyone)");
+	assert_string_equal(r->evidence[0].lines.v[23], "  ... and 12 more exports");
+	nfsprobe_result_free(&p);
+	check_result_free(&r);
 }
 
 /* ---- the demo lab: every client, every check ---------------------------------------------------
@@ -373,11 +669,13 @@ static void test_check_demo_lab_every_client_gets_the_verdicts_its_state_implies
 	expect(rep, "master", "spot.alt_disk_install", P);
 	expect(rep, "master", "lpp.websm", P);
 	expect(rep, "master", "job.cache_vg", S);
+	has(expect(rep, "master", "master.nfs", S)->summary,
+	    "not probed: 10.20.30.5 is an address of the lab");
 	assert_string_equal(rep->target, "7300-02-02-2420");
 	/* Streamed: one callback per result, a host_done per host. */
 	assert_int_equal(st.results, rep->nresults);
 	assert_int_equal(st.hosts_done.n, rep->hosts.n);
-	assert_int_equal(rep->nresults, (rep->hosts.n - 1) * NCOLS + 11);
+	assert_int_equal(rep->nresults, (rep->hosts.n - 1) * NCOLS + 12);
 	/* The refused client is no timeout; the summary names the transports. */
 	assert_int_equal(rep->timed_out.n, 0);
 	has(get(rep, "aixweb02", "client.reach")->summary, "refused");
@@ -1021,6 +1319,17 @@ static void test_check_nfs_probes_the_nim_address_and_in_a_lab_only_loopback(voi
 	has(r->evidence[r->nevidence - 1].lines.v[0], "portmap: ");
 	/* far01's is made up: not probed. */
 	has(expect(rep, "far01", "client.nfs", S)->summary, "10.9.8.77 is an address of the lab");
+	/* So is the master's (nimchk01, found with host(1)). */
+	r = expect(rep, "master", "master.nfs", S);
+	has(r->summary, "not probed: 10.9.8.5 is an address of the lab");
+	assert_int_equal(r->nevidence, 1);
+	assert_string_equal(r->evidence[0].command, "host nimchk01");
+	check_report_free(&rep);
+	/* -j: neither is probed, each says why. */
+	req.cache_vg = "nimvg";
+	rep = run(&lb, &req);
+	has(expect(rep, "master", "master.nfs", S)->summary, "-j nimvg: nimadm caches in the VG");
+	has(expect(rep, "nfs01", "client.nfs", S)->summary, "-j nimvg");
 	check_report_free(&rep);
 	lab_close(&lb);
 }
@@ -1050,6 +1359,12 @@ int main(void)
 		cmocka_unit_test(test_check_table_ids_are_unique_with_help_and_a_manual_entry),
 		cmocka_unit_test(test_check_request_refuses_hostile_and_missing_names),
 		cmocka_unit_test(test_check_request_from_params_takes_the_job_fields),
+		cmocka_unit_test(test_check_request_refuses_bad_nfs_exports),
+		cmocka_unit_test(
+		    test_check_master_nfs_fails_without_portmapper_warns_without_daemons),
+		cmocka_unit_test(
+		    test_check_client_nfs_tells_a_failed_round_trip_from_a_dead_server),
+		cmocka_unit_test(test_check_nfs_evidence_has_every_step_and_the_exports_that_fit),
 		cmocka_unit_test(
 		    test_check_demo_lab_every_client_gets_the_verdicts_its_state_implies),
 		cmocka_unit_test(test_check_fix_texts_carry_the_concrete_commands),

@@ -704,6 +704,7 @@ static void test_nfsprobe_all_steps_pass_against_ganesha(void **state)
 	probe_one(&spec, &rec);
 	rec_print(&rec);
 	assert_int_equal(rec.r->verdict, NFSPROBE_OK);
+	assert_true(rec.r->portmap_answered);
 	for (int s = 0; s < NFSPROBE_NSTEPS; s++) {
 		assert_true(step(&rec, s)->wanted);
 		assert_true(step(&rec, s)->ran);
@@ -1008,6 +1009,8 @@ static void test_nfsprobe_stopped_nfs_server_is_not_registered(void **state)
 	rec_print(&rec);
 	assert_int_equal(rec.r->verdict, NFSPROBE_FAILED);
 	assert_verdict(&rec, NFSPROBE_PORTMAP, NFSPROBE_FAILED);
+	/* Failed, yet it answered: only the programs are missing. */
+	assert_true(rec.r->portmap_answered);
 	assert_contains(
 	    step(&rec, NFSPROBE_PORTMAP)->detail,
 	    "nfs v3 (program 100003) and mountd v3 (program 100005) are not registered");
@@ -1046,6 +1049,7 @@ static void test_nfsprobe_stopped_portmapper_is_refused(void **state)
 	assert_verdict(&rec, NFSPROBE_PORTMAP, NFSPROBE_FAILED);
 	assert_contains(step(&rec, NFSPROBE_PORTMAP)->detail,
 	                "portmapper 127.0.0.1:111: connection refused");
+	assert_false(rec.r->portmap_answered);
 	assert_verdict(&rec, NFSPROBE_NFS_NULL, NFSPROBE_FAILED);
 	assert_contains(step(&rec, NFSPROBE_NFS_NULL)->detail, "connection refused");
 	assert_verdict(&rec, NFSPROBE_ROUNDTRIP, NFSPROBE_SKIPPED);
