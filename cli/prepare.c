@@ -132,6 +132,20 @@ static void prepare_print_plan(FILE *out, const struct prep_plan *p)
 			if (s->cleanup_of >= 0)
 				fprintf(out, "       runs even after a failure, once step %d ran\n",
 				        s->cleanup_of + 1);
+			if (s->state == PREP_STEP_SKIPPED && s->message != NULL) {
+				char *m = prepare_esc(s->message);
+				fprintf(out, "       skipped, %s\n", m);
+				free(m);
+			} else if (s->as_job && s->job_id != NULL) {
+				char *id = prepare_esc(s->job_id);
+				fprintf(out, "       waits for nimadm job %s, which runs already\n",
+				        id);
+				free(id);
+			} else if (s->as_job) {
+				fprintf(out,
+				        "       runs as a nimadm job: it goes on if this command "
+				        "stops (nimadm-tui jobs)\n");
+			}
 			free(cmd);
 			free(ecmd);
 			free(host);
@@ -156,6 +170,14 @@ static void prepare_step_start(void *arg, const struct prep_plan *p, size_t i)
 
 	fprintf(l->out, "\n==> step %zu of %zu: %s\n    %s# %s\n", i + 1, p->nsteps, title, host,
 	        ecmd);
+	if (s->job_id != NULL) {
+		char *id = prepare_esc(s->job_id);
+		fprintf(
+		    l->out,
+		    "    nimadm job %s: it goes on if this command stops (nimadm-tui attach %s)\n",
+		    id, id);
+		free(id);
+	}
 	fflush(l->out);
 	free(cmd);
 	free(ecmd);
@@ -183,7 +205,12 @@ static void prepare_step_done(void *arg, const struct prep_plan *p, size_t i)
 	const struct prep_step *s = &p->steps[i];
 	char *msg = prepare_esc(s->message);
 
-	if (s->state == PREP_STEP_OK)
+	if (s->state == PREP_STEP_OK && s->job_id != NULL) {
+		char *id = prepare_esc(s->job_id);
+		fprintf(l->out, "<== step %zu: ok (nimadm job %s, exit %d, %.1f s)\n", i + 1, id,
+		        s->exit_status, (double)s->duration_ms / 1000.0);
+		free(id);
+	} else if (s->state == PREP_STEP_OK)
 		fprintf(l->out, "<== step %zu: ok (exit %d, %.1f s)\n", i + 1, s->exit_status,
 		        (double)s->duration_ms / 1000.0);
 	else if (s->state == PREP_STEP_SKIPPED)
@@ -401,9 +428,19 @@ int cli_prepare(struct cli *cli, int argc, char **argv)
 			if (plan->nsteps == 1)
 				printf("\nprepare %s on %s: the step ran ok\n",
 				       prep_flow_name(flow), client);
-			else
-				printf("\nprepare %s on %s: all %zu steps ok\n",
-				       prep_flow_name(flow), client, plan->nsteps);
+			else {
+				size_t skipped = 0;
+				for (size_t i = 0; i < plan->nsteps; i++)
+					skipped += plan->steps[i].state == PREP_STEP_SKIPPED;
+				if (skipped > 0)
+					printf("\nprepare %s on %s: %zu steps ok, %zu done by an "
+					       "earlier run\n",
+					       prep_flow_name(flow), client, plan->nsteps - skipped,
+					       skipped);
+				else
+					printf("\nprepare %s on %s: all %zu steps ok\n",
+					       prep_flow_name(flow), client, plan->nsteps);
+			}
 			free(client);
 			if (plan->saved_at != NULL) {
 				char *at = prepare_esc(plan->saved_at);

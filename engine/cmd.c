@@ -178,6 +178,7 @@ static void cmd_free(struct cmd *c)
 	free(c->input);
 	sb_free(&c->lb[0].line);
 	sb_free(&c->lb[1].line);
+	sb_free(&c->rs_hold);
 	free(c);
 }
 
@@ -219,7 +220,8 @@ static void cmd_emit_line(struct cmd *c, enum cmd_stream s, const char *line, si
 	c->busy--;
 }
 
-void cmd_int_output(struct cmd *c, enum cmd_stream s, char *buf, size_t len)
+/* Bytes as the caller sees them: the observer, `data`, then line assembly. */
+static void cmd_output(struct cmd *c, enum cmd_stream s, char *buf, size_t len)
 {
 	struct cmd_linebuf *lb = &c->lb[s - 1];
 
@@ -262,9 +264,160 @@ void cmd_int_output(struct cmd *c, enum cmd_stream s, char *buf, size_t len)
 	}
 }
 
+/* --- the remote status over rsh (host.remote_status) --------------------------- */
+
+#define CMD_RS_DIGITS_MAX 3
+
+/*
+ * Whether p[0..n) can be the marker tail MARK DIGITS [CR] LF at the end of
+ * stdout: 1 when it is (or may still become) one, 0 when it cannot. With
+ * at_eof the tail must be complete (the newline may be missing), and the
+ * status goes to *status.
+ */
+static int cmd_rs_tail(const char *p, size_t n, int at_eof, int *status)
+{
+	const size_t ml = sizeof CMD_REMOTE_STATUS_MARK - 1;
+	size_t j = ml, digits = 0;
+	int v = 0;
+
+	if (memcmp(p, CMD_REMOTE_STATUS_MARK, n < ml ? n : ml) != 0)
+		return 0;
+	if (n <= ml)
+		return !at_eof;
+	while (j < n && p[j] >= '0' && p[j] <= '9') {
+		if (++digits > CMD_RS_DIGITS_MAX)
+			return 0;
+		v = v * 10 + (p[j++] - '0');
+	}
+	if (j < n && p[j] == '\r' && digits > 0)
+		j++;
+	if (j < n && p[j] == '\n' && digits > 0)
+		j++;
+	if (j != n)
+		return 0; /* something follows: it was the remote's own text */
+	if (at_eof) {
+		if (digits == 0)
+			return 0;
+		*status = v;
+	}
+	return 1;
+}
+
+/* Stdout of a remote_status command: everything but a possible marker tail goes on. */
+static void cmd_rs_feed(struct cmd *c, const char *buf, size_t len)
+{
+	struct strbuf *h = &c->rs_hold;
+	size_t keep = 0, i = 0;
+	int dummy;
+
+	sb_add(h, buf, len);
+	/* the earliest position from which the rest may be the tail */
+	for (;;) {
+		const char *u = memchr(h->buf + i, '_', h->len - i);
+		if (u == NULL) {
+			keep = h->len;
+			break;
+		}
+		i = (size_t)(u - h->buf);
+		if (cmd_rs_tail(u, h->len - i, 0, &dummy)) {
+			keep = i;
+			break;
+		}
+		i++;
+	}
+	if (keep == 0)
+		return;
+	{
+		/* cmd_output() writes into the buffer it is given */
+		char *out = xmalloc(keep);
+		memcpy(out, h->buf, keep);
+		memmove(h->buf, h->buf + keep, h->len - keep);
+		h->len -= keep;
+		h->buf[h->len] = '\0';
+		cmd_output(c, CMD_STDOUT, out, keep);
+		free(out);
+	}
+}
+
+/* End of stdout: the held bytes are the status, or the remote's own output. */
+static void cmd_rs_settle(struct cmd *c)
+{
+	struct strbuf *h = &c->rs_hold;
+	int status = -1;
+
+	if (c->rs_mode != CMD_RS_MARKER || c->rs_resolved)
+		return;
+	c->rs_resolved = 1;
+	if (h->len > 0 && cmd_rs_tail(h->buf, h->len, 1, &status)) {
+		c->rs_status = status;
+	} else if (h->len > 0) {
+		char *out = xmalloc(h->len);
+		size_t n = h->len;
+		memcpy(out, h->buf, n);
+		cmd_output(c, CMD_STDOUT, out, n);
+		free(out);
+	}
+	sb_free(h);
+}
+
+/* The remote status, or why there is none, into c->res. */
+static void cmd_rs_result(struct cmd *c)
+{
+	struct cmd_result *r = &c->res;
+	const char *via = c->exec_argv.v[0];
+
+	if (c->rs_mode == CMD_RS_NONE)
+		return;
+	r->via_status = r->exited ? r->status : -1;
+	if (!r->exited || r->timed_out || r->cancelled)
+		return; /* those say what happened already */
+	if (c->rs_mode == CMD_RS_MARKER && c->rs_status >= 0) {
+		r->status = c->rs_status;
+		return;
+	}
+	if (c->rs_mode == CMD_RS_NIMSH) {
+		/* c_rsh passes the status on; its own failures are coded 0042-006 */
+		size_t k = 0;
+		while (k < c->rs_errhead_len &&
+		       (c->rs_errhead[k] == ' ' || c->rs_errhead[k] == '\n'))
+			k++;
+		if (r->status == 0 || c->rs_errhead_len - k < 8 ||
+		    memcmp(c->rs_errhead + k, "0042-006", 8) != 0)
+			return;
+	}
+	r->remote_lost = 1;
+	if (r->status == 0)
+		r->status = 255;
+	if (r->errmsg[0] == '\0')
+		snprintf(r->errmsg, sizeof r->errmsg,
+		         "no exit status came back from %s (%s exit %d): not reached, or the "
+		         "command did not run there",
+		         c->exec_argv.v[1], via, r->via_status);
+}
+
+void cmd_int_output(struct cmd *c, enum cmd_stream s, char *buf, size_t len)
+{
+	if (c->rs_mode != CMD_RS_NONE && s == CMD_STDERR &&
+	    c->rs_errhead_len < sizeof c->rs_errhead) {
+		size_t n = sizeof c->rs_errhead - c->rs_errhead_len;
+		if (n > len)
+			n = len;
+		memcpy(c->rs_errhead + c->rs_errhead_len, buf, n);
+		c->rs_errhead_len += n;
+	}
+	if (c->rs_mode == CMD_RS_MARKER && s == CMD_STDOUT && !c->rs_resolved) {
+		cmd_rs_feed(c, buf, len);
+		return;
+	}
+	cmd_output(c, s, buf, len);
+}
+
 void cmd_int_eof(struct cmd *c, enum cmd_stream s)
 {
 	struct cmd_linebuf *lb = &c->lb[s - 1];
+
+	if (s == CMD_STDOUT)
+		cmd_rs_settle(c);
 
 	if (c->cb.line != NULL && lb->line.len > 0 && !lb->skipping)
 		cmd_emit_line(c, s, sb_str(&lb->line), lb->line.len, CMD_LINE_NO_EOL);
@@ -291,15 +444,18 @@ void cmd_int_finish(struct cmd *c)
 
 	if (c->finished)
 		return;
+	/* a command abandoned before EOF: what was held back is settled now */
+	cmd_rs_settle(c);
 	c->finished = 1;
 	set->nactive--;
 	c->res.duration_ms = clock_ms() - c->start_ms;
+	cmd_rs_result(c);
 	if (c->res.errmsg[0] == '\0' && c->res.timed_out)
 		snprintf(c->res.errmsg, sizeof c->res.errmsg, "timed out after %d ms",
 		         c->timeout_ms);
 	else if (c->res.errmsg[0] == '\0' && c->res.cancelled)
 		snprintf(c->res.errmsg, sizeof c->res.errmsg, "cancelled");
-	if (set->obs.done != NULL)
+	if (set->obs.done != NULL && !c->timer)
 		set->obs.done(set->obs.arg, c, &c->res);
 	if (c->cb.done != NULL) {
 		c->busy++;
@@ -344,6 +500,8 @@ struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const str
 	c = xcalloc(1, sizeof *c);
 	c->set = set;
 	c->pid = -1;
+	c->rs_status = -1;
+	c->res.via_status = -1;
 	for (const char *const *a = spec->argv; *a != NULL; a++)
 		strv_push(&c->argv, *a);
 	if (h->kind == HOST_NIM) {
@@ -357,7 +515,14 @@ struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const str
 		line = quote_sh_argv(spec->argv);
 		strv_push(&c->exec_argv, h->connect == NIM_CONNECT_NIMSH ? "c_rsh" : "rsh");
 		strv_push(&c->exec_argv, h->name);
-		strv_push(&c->exec_argv, line);
+		if (h->remote_status && h->connect != NIM_CONNECT_NIMSH) {
+			/* a constant tail after the quoted argv: never text of the caller's */
+			c->rs_mode = CMD_RS_MARKER;
+			strv_pushf(&c->exec_argv, "%s" CMD_REMOTE_STATUS_TAIL, line);
+		} else {
+			c->rs_mode = h->remote_status ? CMD_RS_NIMSH : CMD_RS_NONE;
+			strv_push(&c->exec_argv, line);
+		}
 		free(line);
 		h = h->via;
 	} else {
@@ -405,6 +570,109 @@ fail:
 	c->tp = NULL;
 	cmd_free(c);
 	return NULL;
+}
+
+/* --- timers -------------------------------------------------------------------------- */
+
+static int timer_start(struct cmd *c, struct err *e)
+{
+	(void)e;
+	c->priv = xmalloc(sizeof(long long));
+	*(long long *)c->priv = c->start_ms + (long long)c->timeout_ms;
+	c->pid = -1;
+	return 0;
+}
+
+static size_t timer_npollfds(const struct cmd *c)
+{
+	(void)c;
+	return 0;
+}
+
+static size_t timer_fill_pollfds(struct cmd *c, struct pollfd *fds, size_t max)
+{
+	(void)c;
+	(void)fds;
+	(void)max;
+	return 0;
+}
+
+static void timer_dispatch(struct cmd *c, const struct pollfd *fds, size_t n)
+{
+	(void)c;
+	(void)fds;
+	(void)n;
+}
+
+static long long timer_deadline(const struct cmd *c)
+{
+	return *(const long long *)c->priv;
+}
+
+static void timer_end(struct cmd *c)
+{
+	c->res.exited = !c->res.cancelled;
+	c->res.status = 0;
+	cmd_int_finish(c);
+}
+
+static void timer_timer(struct cmd *c, long long now)
+{
+	if (now >= *(long long *)c->priv)
+		timer_end(c);
+}
+
+/* Cancelled: `done` comes from the next dispatch, never from inside cmd_cancel(). */
+static void timer_kill(struct cmd *c, int sig)
+{
+	(void)sig;
+	*(long long *)c->priv = 0;
+}
+
+static void timer_free(struct cmd *c)
+{
+	free(c->priv);
+	c->priv = NULL;
+}
+
+static const struct cmd_transport cmd_timer_transport = {
+	"timer",        timer_start, timer_npollfds, timer_fill_pollfds, timer_dispatch,
+	timer_deadline, timer_timer, timer_kill,     timer_end,          timer_free,
+};
+
+struct cmd *cmd_timer_start(struct cmdset *set, int ms, const struct cmd_cb *cb, struct err *e)
+{
+	struct cmd *c;
+
+	if (set->freeing) {
+		err_set(e, "cannot start a timer: the command set is closing");
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->set = set;
+	c->pid = -1;
+	c->timer = 1;
+	c->rs_status = -1;
+	c->res.via_status = -1;
+	c->tp = &cmd_timer_transport;
+	strv_push(&c->argv, "(timer)");
+	strv_push(&c->exec_argv, "(timer)");
+	if (cb != NULL)
+		c->cb = *cb;
+	/* the timer's end is its transport deadline, not a timeout */
+	c->timeout_ms = ms > 0 ? ms : 0;
+	c->start_ms = clock_ms();
+	c->deadline_ms = -1;
+	c->stage = CMD_STAGE_RUN;
+	timer_start(c, e);
+	c->prev = set->tail;
+	if (set->tail != NULL)
+		set->tail->next = c;
+	else
+		set->head = c;
+	set->tail = c;
+	set->nactive++;
+	return c;
 }
 
 /* --- stopping ------------------------------------------------------------------- */

@@ -34,7 +34,7 @@ enum nim_connect { NIM_CONNECT_SHELL, NIM_CONNECT_NIMSH };
  *  - HOST_NIM: the command is quoted with quote_sh_argv() and run on `via`
  *    as `rsh NAME 'cmd'` (connect shell) or `c_rsh NAME 'cmd'` (nimsh).
  *    The result's status is that of rsh/c_rsh: rsh does not pass on the
- *    remote command's exit status, so a caller that needs it must print it.
+ *    remote command's exit status; ask for it with host.remote_status.
  *  - HOST_SSH: libssh to ssh_addr:ssh_port (see ssh fields), non-blocking on
  *    the set's loop. The remote user's login shell (a POSIX shell: sh, ksh,
  *    bash) runs `echo NIMADM_PID=$$ >&2; exec ARGS`, ARGS being
@@ -59,6 +59,18 @@ struct host {
 	/* HOST_NIM */
 	const struct host *via;
 	enum nim_connect connect;
+	/*
+	 * 1: its commands report the remote command's own exit status. Over rsh,
+	 * which carries none, the command line becomes quote_sh_argv(argv) and the
+	 * constant tail CMD_REMOTE_STATUS_TAIL; the marker it prints is taken off
+	 * the end of stdout before anyone sees it (lines, data, capture, the
+	 * observer), also when the remote output does not end in a newline. c_rsh
+	 * passes the status on itself. res.status is then the remote status; when
+	 * none came back (no marker over rsh; c_rsh's own 0042-006 errors) the
+	 * client was not reached or the command not run there: res.remote_lost.
+	 * (An option of the host, not of cmd_spec, whose callers fill it by position.)
+	 */
+	int remote_status;
 	/* HOST_SSH */
 	char *ssh_addr;
 	unsigned ssh_port;          /* 0: 22 */
@@ -84,6 +96,10 @@ struct cmd_spec {
 	size_t input_len;
 };
 
+/* The marker that carries the remote status over rsh, and the tail that prints it. */
+#define CMD_REMOTE_STATUS_MARK "__nimadm_tui_rc="
+#define CMD_REMOTE_STATUS_TAIL "; echo " CMD_REMOTE_STATUS_MARK "$?"
+
 struct cmd_result {
 	int exited;            /* 1: ended by exit(); status valid */
 	int status;            /* exit status; 127 when the program could not be started;
@@ -95,6 +111,11 @@ struct cmd_result {
 	long long duration_ms; /* from start to the end */
 	char errmsg[256];      /* a transport error in words (empty when none): "lsnim: No
 	                          such file or directory", "timed out after 5000 ms" */
+	/* commands of a HOST_NIM host with remote_status: */
+	int via_status;  /* the exit status of rsh/c_rsh itself (-1: not asked, or killed) */
+	int remote_lost; /* it ended but no remote status came back: the client was not
+	                    reached or the command not run there; status is then rsh's own
+	                    (255 when that was 0) and errmsg says so */
 };
 
 struct cmd;
@@ -161,6 +182,15 @@ void cmdset_set_observer(struct cmdset *set, const struct cmdset_observer *o);
  */
 struct cmd *cmd_start(struct cmdset *set, const struct cmd_spec *spec, const struct cmd_cb *cb,
                       struct err *e);
+/*
+ * A timer on the set's loop: a command that runs nothing and whose `done`
+ * comes after ms (exited, status 0), or at once with cancelled=1 after
+ * cmd_cancel(). It keeps cmdset_run() going like any command, so an owner
+ * that waits for something without an fd (a job's journal) can look again
+ * from inside cmdset_dispatch(). The observer does not see it. NULL with e
+ * when the set is closing.
+ */
+struct cmd *cmd_timer_start(struct cmdset *set, int ms, const struct cmd_cb *cb, struct err *e);
 /* SIGTERM (and SIGCONT) to the process group, grace, SIGKILL; `done` follows
  * with cancelled=1. No effect once the command is stopping or done. */
 void cmd_cancel(struct cmd *c);

@@ -103,6 +103,14 @@ struct cmd {
 	size_t poll_base, poll_n;
 	struct cmd_linebuf lb[2]; /* CMD_STDOUT - 1, CMD_STDERR - 1 */
 	struct cmd_result res;
+	int timer; /* cmd_timer_start(): no process, not shown to the observer */
+	/* host.remote_status on HOST_NIM (cmd.c) */
+	enum { CMD_RS_NONE, CMD_RS_MARKER, CMD_RS_NIMSH } rs_mode;
+	struct strbuf rs_hold; /* stdout held back: it may be the start of the marker */
+	int rs_status;         /* what the marker said, -1 none */
+	int rs_resolved;       /* the held bytes were settled at EOF */
+	char rs_errhead[64];   /* the start of stderr (c_rsh's own errors) */
+	size_t rs_errhead_len;
 };
 
 struct cmd_env {

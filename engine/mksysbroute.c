@@ -7,11 +7,17 @@
  * then on the client: the master's directory NFS-mounted, alt_disk_mksysb -m
  * FILE -d DISK -k restoring the new image onto the free disk, and the umount
  * (which runs even after a failure once the mount worked).
+ *
+ * nimadm runs for hours, so its step is a journaled job (job.h) that outlives
+ * the flow's process. A later run of the route looks in the journal and in NIM
+ * first: an earlier run's job still going is waited for, and a new mksysb
+ * already defined (or the backup an earlier run made) is not made again.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "job.h"
 #include "level.h"
 #include "params.h"
 #include "prepare_int.h"
@@ -55,6 +61,8 @@ void prep_route_queue(struct prep_facts *f)
 		prep_facts_queue(f, "lsnim_backup", 0, "lsnim", backup, NULL);
 	prep_facts_queue(f, "lsvg_cache", 0, "lsvg", r->cache_vg, NULL);
 	prep_facts_queue(f, "lsnim_master", 0, "lsnim", "-l", "master", NULL);
+	/* whether an earlier run's nimadm made the new mksysb already */
+	prep_facts_queue(f, "lsnim_mksysbs", 0, "lsnim", "-l", "-t", "mksysb", NULL);
 	prep_facts_queue(f, "hostname", 0, "hostname", NULL);
 	prep_facts_queue(f, "lspv", 1, "lspv", NULL);
 	prep_facts_queue(f, "lslpp_altdisk", 1, "lslpp", "-L", "bos.alt_disk_install.rte", NULL);
@@ -130,6 +138,53 @@ static char *route_master_host(struct prep_facts *f)
 	return host;
 }
 
+/* Whether NIM has an mksysb resource of that name (lsnim -l -t mksysb). */
+static int route_mksysb_defined(struct prep_facts *f, const char *name)
+{
+	struct aix_stanzas ss;
+	const char *text;
+	size_t len;
+	int found = 0;
+
+	memset(&ss, 0, sizeof ss);
+	if ((text = prep_task_text(prep_facts_task(f, "lsnim_mksysbs"), &len)) != NULL &&
+	    aixparse_lsnim_long(text, len, &ss, NULL) == 0)
+		found = aixparse_stanzas_find(&ss, name) != NULL;
+	aixparse_stanzas_clear(&ss);
+	return found;
+}
+
+/* The newest job in the journal of an earlier run of this route (nimadm -T BACKUP ...
+ * -N NEW): 0 and *out (owned: job_info_free), or -1 when there is none. */
+static int route_find_job(struct site *site, const char *backup, const char *new_name,
+                          struct job_info *out)
+{
+	struct job_info *jobs = NULL;
+	size_t n = 0;
+	struct err e;
+	int found = -1;
+
+	if (site == NULL || job_list(site, &jobs, &n, &e) != 0)
+		return -1;
+	for (size_t i = n; i-- > 0 && found < 0;) {
+		struct nimadm_params *np;
+		if (jobs[i].mode == NULL || jobs[i].params_ini == NULL ||
+		    strcmp(jobs[i].mode, params_mode_name(NIMADM_MKSYSB_TO_MKSYSB)) != 0)
+			continue;
+		np = params_new(NIMADM_MKSYSB_TO_MKSYSB);
+		if (params_load_ini_string(np, jobs[i].params_ini, &e) == 0 &&
+		    strcmp(params_get(np, "mksysb"), backup) == 0 &&
+		    strcmp(params_get(np, "new_mksysb_name"), new_name) == 0) {
+			*out = jobs[i];
+			memset(&jobs[i], 0, sizeof jobs[i]);
+			found = 0;
+		}
+		params_free(&np);
+	}
+	job_list_free(&jobs, n);
+	return found;
+}
+
 void prep_route_build(struct prep_facts *f)
 {
 	struct prep_plan *p = f->plan;
@@ -143,11 +198,14 @@ void prep_route_build(struct prep_facts *f)
 	struct strv nimadm = { 0 };
 	struct nimadm_params *np = NULL;
 	const char *lvl_text = NULL, *type, *text;
+	struct job_info job;
+	int have_job = 0, new_defined = 0, backup_done = 0;
 	char *why = NULL, *backup = NULL, *backup_path = NULL, *new_name = NULL, *new_path = NULL;
 	char *mount = NULL, *master = NULL, *export_dir = NULL, *image = NULL, vvrr_tl[16];
 	size_t len;
 	struct err e;
 
+	memset(&job, 0, sizeof job);
 	memset(&ss_spot, 0, sizeof ss_spot);
 	memset(&ss_lpp, 0, sizeof ss_lpp);
 	memset(&ss_mk, 0, sizeof ss_mk);
@@ -207,14 +265,6 @@ void prep_route_build(struct prep_facts *f)
 	} else {
 		backup = prep_route_default(r, "backup_name", "");
 		backup_path = prep_route_default(r, "backup_path", "");
-		if (!prep_lsnim_absent(prep_facts_task(f, "lsnim_backup"))) {
-			prep_plan_refuse(
-			    p,
-			    "%s is already a NIM object: use it with -m %s, or name the "
-			    "backup with --backup NAME",
-			    backup, backup);
-			goto out;
-		}
 	}
 	new_name = prep_route_default(r, "new_mksysb", vvrr_tl);
 	new_path = prep_route_default(r, "new_path", vvrr_tl);
@@ -225,6 +275,37 @@ void prep_route_build(struct prep_facts *f)
 		                 p->client);
 		goto out;
 	}
+	/* an earlier run of the route: its nimadm job, or the new mksysb it made */
+	have_job = route_find_job(f->site, backup, new_name, &job) == 0;
+	new_defined = route_mksysb_defined(f, new_name);
+	if (r->mksysb == NULL && !prep_lsnim_absent(prep_facts_task(f, "lsnim_backup"))) {
+		if (!have_job && !new_defined) {
+			prep_plan_refuse(
+			    p,
+			    "%s is already a NIM object: use it with -m %s, or name the "
+			    "backup with --backup NAME",
+			    backup, backup);
+			goto out;
+		}
+		backup_done = 1;
+		prep_plan_fact(p, "%s is in NIM already: an earlier run of this route made it",
+		               backup);
+	}
+	if (have_job && !job_status_is_final(job.status))
+		prep_plan_fact(
+		    p,
+		    "nimadm job %s of an earlier run of this route is %s: this run waits "
+		    "for it instead of starting nimadm again",
+		    job.id, job_status_name(job.status));
+	else if (new_defined)
+		prep_plan_fact(p, "NIM has %s already%s%s%s: nimadm is not run again", new_name,
+		               have_job ? " (nimadm job " : "", have_job ? job.id : "",
+		               have_job ? ")" : "");
+	else if (have_job)
+		prep_plan_warn(p,
+		               "nimadm job %s of an earlier run of this route ended %s: this run "
+		               "starts nimadm again",
+		               job.id, job_status_name(job.status));
 	/* the cache VG on the master (nimadm -j) */
 	if ((text = prep_task_text(prep_facts_task(f, "lsvg_cache"), &len)) == NULL ||
 	    aixparse_lsvg(text, len, &vg, NULL) != 0 || vg.varied_off) {
@@ -342,6 +423,11 @@ void prep_route_build(struct prep_facts *f)
 		    "-o", "define", "-t", "mksysb", "-a", "server=master", "-a", loc, "-a", src,
 		    "-a", "mk_image=yes", "-a", "mksysb_flags=-i -e", backup, NULL);
 		s->timeout_ms = ROUTE_BACKUP_MS;
+		if (backup_done) {
+			s->state = PREP_STEP_SKIPPED;
+			s->message =
+			    xasprintf("done: %s is in NIM already (an earlier run)", backup);
+		}
 		free(loc);
 		free(src);
 		free(title);
@@ -352,10 +438,29 @@ void prep_route_build(struct prep_facts *f)
 		char *exp =
 		    xasprintf("nimadm's 12 phases end well; %s is written and defined as %s",
 		              new_path, new_name);
-		struct prep_step *s = prep_plan_step(p, PREP_ON_MASTER, 1, title, exp, NULL);
+		struct prep_step *s;
+		if (have_job && !job_status_is_final(job.status)) {
+			free(title);
+			title =
+			    xasprintf("Wait for nimadm job %s (an earlier run started it)", job.id);
+		}
+		s = prep_plan_step(p, PREP_ON_MASTER, 1, title, exp, NULL);
 		for (size_t i = 0; i < nimadm.n; i++)
 			strv_push(&s->argv, nimadm.v[i]);
 		s->timeout_ms = ROUTE_NIMADM_MS;
+		/* a journaled job: it goes on when the flow's process dies */
+		s->as_job = 1;
+		if (have_job && !job_status_is_final(job.status)) {
+			s->changes = 0; /* it runs already */
+			s->job_id = xstrdup(job.id);
+		} else if (new_defined) {
+			s->state = PREP_STEP_SKIPPED;
+			s->message = xasprintf("done: NIM has %s already%s%s", new_name,
+			                       have_job ? ", made by nimadm job " : "",
+			                       have_job ? job.id : "");
+			if (have_job)
+				s->job_id = xstrdup(job.id);
+		}
 		free(title);
 		free(exp);
 	}
@@ -392,6 +497,7 @@ void prep_route_build(struct prep_facts *f)
 	               "disk's copy again",
 	               p->client);
 out:
+	job_info_free(&job);
 	free(why);
 	aixparse_stanzas_clear(&ss_spot);
 	aixparse_stanzas_clear(&ss_lpp);

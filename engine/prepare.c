@@ -6,9 +6,8 @@
  * live output, stopping at the first failure.
  *
  * Client commands go through the master as nimadm's own do: rsh CLIENT or
- * c_rsh CLIENT with quote_sh_argv() of the argv. rsh carries no exit status,
- * so over rsh each command line ends with `; echo __nimadm_tui_rc=$?` and the
- * status is cut from the end of its output; c_rsh passes the status on.
+ * c_rsh CLIENT with quote_sh_argv() of the argv, on a HOST_NIM host that
+ * brings the remote exit status back (host.remote_status, cmd.h).
  */
 #include <cJSON.h>
 #include <stdarg.h>
@@ -17,17 +16,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "jobact.h"
+#include "jobtail.h"
 #include "level.h"
 #include "params.h"
 #include "prepare_int.h"
 #include "snapshot.h"
 
-#define PREP_MARK       "__nimadm_tui_rc="
 #define PREP_TIMEOUT_MS 60000
 #define PREP_TASK_CAP   (8u * 1024 * 1024)
 #define PREP_BACKUP_MS  (4 * 3600 * 1000)
 #define PREP_PREMIG_MS  (30 * 60 * 1000)
 #define PREP_LVM_MS     (30 * 60 * 1000)
+/* How often a step that runs as a job looks at its journal. */
+#define PREP_JOB_POLL_MS 250
 
 /* ---- names ----------------------------------------------------------------------------- */
 
@@ -254,6 +256,7 @@ static void prep_step_clear(struct prep_step *s)
 	free(s->expect_arg);
 	free(s->expected);
 	free(s->message);
+	free(s->job_id);
 	sb_free(&s->output);
 }
 
@@ -288,8 +291,10 @@ size_t prep_plan_changes(const struct prep_plan *p)
 {
 	size_t n = 0;
 
+	/* a step done by an earlier run does not run again */
 	for (size_t i = 0; p != NULL && i < p->nsteps; i++)
-		n += p->steps[i].changes != 0;
+		n += p->steps[i].changes != 0 &&
+		     !(p->steps[i].state == PREP_STEP_SKIPPED && !p->ran);
 	return n;
 }
 
@@ -430,6 +435,8 @@ cJSON *prep_plan_to_json(const struct prep_plan *p)
 			cJSON_AddNullToObject(j, "exit_status");
 		prep_json_str(j, "message", s->message);
 		cJSON_AddStringToObject(j, "output", sb_str(&s->output));
+		cJSON_AddBoolToObject(j, "job", s->as_job);
+		prep_json_str(j, "job_id", s->job_id);
 		cJSON_AddItemToArray(steps, j);
 		free(cmd);
 	}
@@ -448,7 +455,6 @@ cJSON *prep_plan_to_json(const struct prep_plan *p)
 /* One command in flight (a planning task or a step), and its outcome. */
 struct prep_cmd {
 	struct cmd *cmd;
-	int marker; /* the status comes back as PREP_MARK<n> at the end of stdout */
 	struct strbuf out, err;
 	size_t cap;
 	int capped;
@@ -521,27 +527,6 @@ static char *prep_last_line(const char *s, size_t len)
 	return NULL;
 }
 
-/* Cuts PREP_MARK<digits>\n from the end of stdout; the status, or -1 when absent. */
-static int prep_cut_marker(struct strbuf *out)
-{
-	const size_t ml = sizeof PREP_MARK - 1;
-	size_t end = out->len, p;
-	int status = 0;
-
-	if (end > 0 && out->buf[end - 1] == '\n')
-		end--;
-	p = end;
-	while (p > 0 && out->buf[p - 1] >= '0' && out->buf[p - 1] <= '9')
-		p--;
-	if (p == end || end - p > 3 || p < ml || memcmp(out->buf + p - ml, PREP_MARK, ml) != 0)
-		return -1;
-	for (size_t i = p; i < end; i++)
-		status = status * 10 + (out->buf[i] - '0');
-	out->len = p - ml;
-	out->buf[out->len] = '\0';
-	return status;
-}
-
 static void prep_cmd_outcome(struct prep_cmd *pc)
 {
 	const struct cmd_result *r = &pc->res;
@@ -556,19 +541,14 @@ static void prep_cmd_outcome(struct prep_cmd *pc)
 		free(line);
 		return;
 	}
-	if (!pc->marker) {
-		pc->exit_status = r->status;
-		/* c_rsh's own connection errors are coded 0042-006 */
-		if (r->status != 0 && line != NULL && str_starts(line, "0042-006"))
-			pc->transport_failed = 1;
-	} else if ((pc->exit_status = prep_cut_marker(&pc->out)) < 0) {
+	if (r->remote_lost) {
+		/* rsh or c_rsh could not reach the client or run the command there */
 		pc->transport_failed = 1;
-		pc->message = line != NULL
-		                  ? line
-		                  : xasprintf("no exit status came back (rsh exit %d)", r->status);
+		pc->message = line != NULL ? line : xstrdup(r->errmsg);
 		return;
 	}
-	if (pc->exit_status != 0 || pc->transport_failed) {
+	pc->exit_status = r->status;
+	if (pc->exit_status != 0) {
 		char *last = line == NULL ? prep_last_line(sb_str(&pc->out), pc->out.len) : NULL;
 		pc->message = line != NULL ? line
 		              : last != NULL
@@ -596,23 +576,12 @@ static void prep_cmd_line(void *arg, struct cmd *c, enum cmd_stream s, const cha
                           unsigned flags)
 {
 	struct prep_cmd *pc = arg;
-	const size_t ml = sizeof PREP_MARK - 1;
 	char *copy;
 
 	(void)c;
 	(void)flags;
 	if (pc->on_line == NULL)
 		return;
-	if (s == CMD_STDOUT && pc->marker && len >= ml) {
-		size_t q = len;
-		while (q > 0 && line[q - 1] >= '0' && line[q - 1] <= '9')
-			q--;
-		if (q < len && q >= ml && memcmp(line + q - ml, PREP_MARK, ml) == 0) {
-			len = q - ml;
-			if (len == 0)
-				return;
-		}
-	}
 	copy = xstrndup(line, len);
 	pc->on_line(pc->owner, s, copy);
 	free(copy);
@@ -629,35 +598,32 @@ static void prep_cmd_done(void *arg, struct cmd *c, const struct cmd_result *r)
 	pc->on_done(pc->owner);
 }
 
-/* Starts argv on the master, or on client (nimsh: c_rsh, else rsh with the marker). */
+/* The client as a HOST_NIM host reached from the master (rsh, or c_rsh for nimsh) that
+ * brings the remote exit status back. Owned (host_free). */
+static struct host *prep_client_host(struct site *s, const char *client, int nimsh)
+{
+	struct host *h =
+	    host_nim_new(client, s->master, nimsh ? NIM_CONNECT_NIMSH : NIM_CONNECT_SHELL);
+
+	h->remote_status = 1;
+	return h;
+}
+
+/* Starts argv on the master (client NULL) or on the client's host. */
 static int prep_cmd_start(struct prep_cmd *pc, struct site *s, struct cmdset *set,
-                          const char *client, int nimsh, const char *const *argv, int timeout_ms,
+                          const struct host *client, const char *const *argv, int timeout_ms,
                           struct err *e)
 {
 	struct cmd_cb cb = {
 		.data = prep_cmd_data, .line = prep_cmd_line, .done = prep_cmd_done, .arg = pc
 	};
-	struct cmd_spec spec = { .host = s->master, .timeout_ms = timeout_ms };
-	struct strv run = { 0 };
+	struct cmd_spec spec = { .host = client != NULL ? client : s->master,
+		                 .argv = argv,
+		                 .timeout_ms = timeout_ms };
 
-	pc->marker = client != NULL && !nimsh;
 	if (pc->cap == 0)
 		pc->cap = PREP_TASK_CAP;
-	if (client == NULL) {
-		spec.argv = argv;
-	} else {
-		char *line = quote_sh_argv(argv);
-		strv_push(&run, nimsh ? "c_rsh" : "rsh");
-		strv_push(&run, client);
-		if (pc->marker)
-			strv_pushf(&run, "%s; echo " PREP_MARK "$?", line);
-		else
-			strv_push(&run, line);
-		free(line);
-		spec.argv = strv_argv(&run);
-	}
 	pc->cmd = cmd_start(set, &spec, &cb, e);
-	strv_free(&run);
 	return pc->cmd != NULL ? 0 : -1;
 }
 
@@ -1317,8 +1283,9 @@ struct prep_planner {
 	struct prep_plan_cb cb;
 	struct prep_facts f;
 	int nimsh;
-	int stage;   /* 0: lsnim -l CLIENT, 1: the flow's questions */
-	size_t next; /* the next task to run */
+	struct host *client; /* known after stage 0 */
+	int stage;           /* 0: lsnim -l CLIENT, 1: the flow's questions */
+	size_t next;         /* the next task to run */
 	struct prep_cmd pc;
 	int busy;
 	int starting; /* inside prep_plan_start */
@@ -1329,6 +1296,7 @@ struct prep_planner {
 
 static void prep_planner_free(struct prep_planner *pl)
 {
+	host_free(&pl->client);
 	prep_cmd_clear(&pl->pc);
 	prep_facts_clear(&pl->f);
 	free(pl);
@@ -1411,6 +1379,7 @@ static void prep_planner_stage1(struct prep_planner *pl)
 	}
 	conn = aixparse_stanza_get(st, "connect");
 	pl->nimsh = conn != NULL && strcmp(conn, "nimsh") == 0;
+	pl->client = prep_client_host(pl->site, p->client, pl->nimsh);
 	p->connect = xstrdup(pl->nimsh ? "nimsh" : "shell");
 	prep_plan_fact(p, "%s is reached from the master with %s (lsnim: connect = %s)", p->client,
 	               pl->nimsh ? "c_rsh" : "rsh", p->connect);
@@ -1507,11 +1476,11 @@ static void prep_planner_pump(struct prep_planner *pl)
 			pl->pc.owner = pl;
 			err_clear(&e);
 			pl->busy = 1;
-			if (prep_cmd_start(
-			        &pl->pc, pl->site, pl->set, t->on_client ? pl->f.req.client : NULL,
-			        pl->nimsh, strv_argv(&t->argv),
-			        pl->f.req.timeout_ms > 0 ? pl->f.req.timeout_ms : PREP_TIMEOUT_MS,
-			        &e) != 0) {
+			if (prep_cmd_start(&pl->pc, pl->site, pl->set,
+			                   t->on_client ? pl->client : NULL, strv_argv(&t->argv),
+			                   pl->f.req.timeout_ms > 0 ? pl->f.req.timeout_ms
+			                                            : PREP_TIMEOUT_MS,
+			                   &e) != 0) {
 				pl->busy = 0;
 				t->ran = 1;
 				t->transport_failed = 1;
@@ -1547,6 +1516,7 @@ struct prep_planner *prep_plan_start(struct site *s, struct cmdset *set,
 		return NULL;
 	pl = xcalloc(1, sizeof *pl);
 	pl->site = s;
+	pl->f.site = s;
 	pl->set = set != NULL ? set : s->set;
 	pl->cb = *cb;
 	r = &pl->f.req;
@@ -1644,21 +1614,26 @@ struct prep_run {
 	struct prep_plan *plan;
 	struct prep_run_cb cb;
 	struct prep_run_opts o;
-	int nimsh;
-	size_t cur;     /* the step running, or the next one */
-	int busy;       /* a step's command is running */
-	int waiting;    /* for prep_run_answer() */
-	int in_confirm; /* inside cb.confirm */
-	int answered;   /* the answer for step cur: 1 yes */
-	int failed;     /* a step failed: only cleanups run now */
-	int stopping;   /* declined or cancelled: only cleanups run now */
+	struct host *client; /* the plan's client, reached from the master */
+	size_t cur;          /* the step running, or the next one */
+	int busy;            /* a step's command is running */
+	int waiting;         /* for prep_run_answer() */
+	int in_confirm;      /* inside cb.confirm */
+	int answered;        /* the answer for step cur: 1 yes */
+	int failed;          /* a step failed: only cleanups run now */
+	int stopping;        /* declined or cancelled: only cleanups run now */
 	int cancelled;
 	int starting, finished;
 	struct prep_cmd pc;
+	/* a step that runs as a job: its journal, and the timer of the next look */
+	struct job_tail *tail;
+	struct cmd *tick;
+	long long job_start_ms;
 	struct err err;
 };
 
 static void prep_run_next(struct prep_run *r);
+static void prep_run_step_end(struct prep_run *r);
 
 static void prep_step_append(struct prep_step *s, const char *line)
 {
@@ -1815,6 +1790,14 @@ static void prep_run_step_done(void *owner)
 	} else {
 		s->state = PREP_STEP_OK;
 	}
+	prep_run_step_end(r);
+}
+
+/* The step has its state and message: a failure stops the run; then the next step. */
+static void prep_run_step_end(struct prep_run *r)
+{
+	struct prep_step *s = &r->plan->steps[r->cur];
+
 	if (s->state != PREP_STEP_OK && !r->failed && !r->stopping) {
 		if (s->state == PREP_STEP_FAILED) {
 			r->failed = 1;
@@ -1827,6 +1810,139 @@ static void prep_run_step_done(void *owner)
 		r->cb.step_done(r->cb.arg, r->plan, r->cur);
 	r->cur++;
 	prep_run_next(r);
+}
+
+/* ---- a step that runs as a journaled job ---- */
+
+static void prep_job_line(void *arg, const char *line, size_t len)
+{
+	struct prep_run *r = arg;
+	char *copy = xstrndup(line, len);
+
+	prep_run_line(r, CMD_STDOUT, copy);
+	free(copy);
+}
+
+/* Why a job did not succeed, with the knowledge base's words for its error. Owned. */
+static char *prep_job_why(const struct job_info *ji, const struct phase_state *ps)
+{
+	const struct phase_message *m = NULL;
+	struct strbuf sb = { 0 };
+
+	for (size_t i = 0; i < ps->nmessages && m == NULL; i++)
+		if (ps->messages[i].severity == KB_SEV_ERROR && ps->messages[i].kb != NULL &&
+		    !ps->messages[i].kb->harmless)
+			m = &ps->messages[i];
+	for (size_t i = 0; i < ps->nmessages && m == NULL; i++)
+		if (ps->messages[i].severity == KB_SEV_ERROR)
+			m = &ps->messages[i];
+	sb_addf(&sb, "nimadm job %s %s", ji->id, job_status_name(ji->status));
+	if (ji->status == JOB_FAILED && ps->failed_phase > 0)
+		sb_addf(&sb, " in phase %d", ps->failed_phase);
+	if (ji->exit_code >= 0)
+		sb_addf(&sb, " (nimadm exit %d)", ji->exit_code);
+	if (m != NULL) {
+		sb_addf(&sb, ": %s", m->text);
+		if (m->kb != NULL && m->kb->title[0] != '\0')
+			sb_addf(&sb, " [%s]", m->kb->title);
+	} else if (ji->error != NULL) {
+		sb_addf(&sb, ": %s", ji->error);
+	}
+	sb_addf(&sb, "; its log: nimadm-tui attach %s", ji->id);
+	return sb_steal(&sb);
+}
+
+static void prep_job_tick_done(void *arg, struct cmd *c, const struct cmd_result *res);
+
+/* The next look at the job's journal, after ms. */
+static int prep_job_tick(struct prep_run *r, int ms, struct err *e)
+{
+	struct cmd_cb cb = { .done = prep_job_tick_done, .arg = r };
+
+	r->tick = cmd_timer_start(r->set, ms, &cb, e);
+	return r->tick != NULL ? 0 : -1;
+}
+
+static void prep_job_end(struct prep_run *r, int cancelled)
+{
+	struct prep_step *s = &r->plan->steps[r->cur];
+	const struct job_info *ji = job_tail_info(r->tail);
+
+	r->busy = 0;
+	if (cancelled) {
+		s->state = PREP_STEP_CANCELLED;
+		s->message = xasprintf("stopped waiting: nimadm job %s goes on (nimadm-tui cancel "
+		                       "%s stops it)",
+		                       s->job_id, s->job_id);
+	} else {
+		s->exit_status = ji->exit_code;
+		if (ji->status == JOB_SUCCEEDED) {
+			s->state = PREP_STEP_OK;
+		} else {
+			s->state = PREP_STEP_FAILED;
+			s->message = prep_job_why(ji, job_tail_phases(r->tail));
+		}
+	}
+	s->duration_ms = ji->started > 0 && ji->ended >= ji->started
+	                     ? (ji->ended - ji->started) * 1000
+	                     : clock_ms() - r->job_start_ms;
+	job_tail_free(&r->tail);
+	prep_run_step_end(r);
+}
+
+static void prep_job_tick_done(void *arg, struct cmd *c, const struct cmd_result *res)
+{
+	struct prep_run *r = arg;
+	struct err e;
+
+	(void)c;
+	r->tick = NULL;
+	if (res->cancelled) {
+		prep_job_end(r, 1);
+		return;
+	}
+	if (job_tail_poll(r->tail)) {
+		prep_job_end(r, 0);
+		return;
+	}
+	err_clear(&e);
+	if (prep_job_tick(r, job_tail_behind(r->tail) ? 0 : PREP_JOB_POLL_MS, &e) != 0)
+		prep_job_end(r, 1); /* the set is closing */
+}
+
+/* Submits the step's nimadm command as a job (unless the plan named one to wait for). */
+static int prep_job_submit(struct prep_run *r, struct prep_step *s, struct err *e)
+{
+	struct nimadm_params *np;
+	char id[JOB_ID_MAX];
+	int rc;
+
+	if (s->job_id != NULL)
+		return 0;
+	np = params_new(NIMADM_MKSYSB_TO_MKSYSB);
+	rc = params_from_argv(np, (int)s->argv.n, strv_argv(&s->argv), e);
+	if (rc == 0)
+		rc = jobact_submit(r->site, np, 0, 0, id, e);
+	params_free(&np);
+	if (rc == 0)
+		s->job_id = xstrdup(id);
+	return rc;
+}
+
+/* Follows the step's job from its journal: its whole output, then its end. */
+static int prep_job_follow(struct prep_run *r, struct prep_step *s, struct err *e)
+{
+	struct job_tail_cb cb = { .line = prep_job_line, .arg = r };
+
+	r->tail = job_tail_new(r->site, s->job_id, &cb, 0, e);
+	if (r->tail == NULL)
+		return -1;
+	r->job_start_ms = clock_ms();
+	if (prep_job_tick(r, 0, e) != 0) {
+		job_tail_free(&r->tail);
+		return -1;
+	}
+	return 0;
 }
 
 static void prep_run_finish(struct prep_run *r)
@@ -1843,6 +1959,8 @@ static void prep_run_finish(struct prep_run *r)
 	if (r->cb.done != NULL)
 		r->cb.done(r->cb.arg, p);
 	prep_cmd_clear(&r->pc);
+	job_tail_free(&r->tail);
+	host_free(&r->client);
 	free(r);
 }
 
@@ -1879,6 +1997,35 @@ static void prep_run_next(struct prep_run *r)
 			continue; /* answered inside the callback, or later */
 		}
 		r->answered = 0;
+		if (s->state == PREP_STEP_SKIPPED) {
+			/* done by an earlier run, as the plan found */
+			if (r->cb.step_done != NULL)
+				r->cb.step_done(r->cb.arg, p, r->cur);
+			r->cur++;
+			continue;
+		}
+		if (s->as_job) {
+			err_clear(&e);
+			if (prep_job_submit(r, s, &e) != 0) {
+				s->state = PREP_STEP_FAILED;
+				s->message = xasprintf("could not submit the job: %s", e.msg);
+				prep_run_step_end(r);
+				return;
+			}
+			s->state = PREP_STEP_RUNNING;
+			if (r->cb.step_start != NULL)
+				r->cb.step_start(r->cb.arg, p, r->cur);
+			r->busy = 1;
+			if (prep_job_follow(r, s, &e) != 0) {
+				r->busy = 0;
+				s->state = PREP_STEP_FAILED;
+				s->message =
+				    xasprintf("cannot follow nimadm job %s: %s", s->job_id, e.msg);
+				prep_run_step_end(r);
+				return;
+			}
+			continue;
+		}
 		s->state = PREP_STEP_RUNNING;
 		if (r->cb.step_start != NULL)
 			r->cb.step_start(r->cb.arg, p, r->cur);
@@ -1890,7 +2037,7 @@ static void prep_run_next(struct prep_run *r)
 		err_clear(&e);
 		r->busy = 1;
 		if (prep_cmd_start(&r->pc, r->site, r->set,
-		                   s->where == PREP_ON_CLIENT ? p->client : NULL, r->nimsh,
+		                   s->where == PREP_ON_CLIENT ? r->client : NULL,
 		                   strv_argv(&s->argv), s->timeout_ms, &e) != 0) {
 			r->busy = 0;
 			s->state = PREP_STEP_FAILED;
@@ -1941,6 +2088,10 @@ void prep_run_cancel(struct prep_run *r)
 		cmd_cancel(r->pc.cmd);
 		return;
 	}
+	if (r->busy && r->tick != NULL) {
+		cmd_cancel(r->tick); /* stop waiting; the job goes on */
+		return;
+	}
 	if (r->waiting) {
 		struct prep_step *s = &r->plan->steps[r->cur];
 		r->waiting = 0;
@@ -1976,7 +2127,8 @@ struct prep_run *prep_run_start(struct site *s, struct cmdset *set, struct prep_
 		r->cb = *cb;
 	if (o != NULL)
 		r->o = *o;
-	r->nimsh = plan->connect != NULL && strcmp(plan->connect, "nimsh") == 0;
+	r->client = prep_client_host(s, plan->client,
+	                             plan->connect != NULL && strcmp(plan->connect, "nimsh") == 0);
 	plan->failed_step = -1;
 	r->starting = 1;
 	prep_run_next(r);
@@ -1985,6 +2137,7 @@ struct prep_run *prep_run_start(struct site *s, struct cmdset *set, struct prep_
 		if (e != NULL)
 			*e = r->err;
 		prep_cmd_clear(&r->pc);
+		host_free(&r->client);
 		free(r);
 		return NULL;
 	}

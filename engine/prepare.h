@@ -13,7 +13,9 @@
  *                 reducevg, bosboot, bootlist; refused when the client would be
  *                 left unbootable or without its data
  *   mksysb-route  bos.alt_disk_install from the lpp_source, the client's mksysb
- *                 into NIM, nimadm -T ... -O ... -N to a new mksysb, and
+ *                 into NIM, nimadm -T ... -O ... -N to a new mksysb (a journaled
+ *                 job that survives the flow; a later run of the route waits for
+ *                 it or takes its result instead of starting nimadm again), and
  *                 alt_disk_mksysb of that image onto a free disk of the client
  *
  * A flow is first PLANNED: the engine reads what it needs from NIM and the
@@ -139,7 +141,18 @@ struct prep_step {
 	char *expect_arg; /* the disk, the boot list, ... or NULL */
 	char *expected;   /* the expected result in words */
 	int timeout_ms;   /* 0: none */
-	/* filled by the run */
+	/* 1: argv is a nimadm command run as a journaled job (job.h, the way `nimadm-tui run`
+	 * submits one): it appears in the job list and the monitor, and it goes on when the
+	 * flow's process dies; the step follows its journal until the job ends, passing its
+	 * output lines to `line`. A failed job fails the step with the job's id and the
+	 * knowledge base's words for its error. */
+	int as_job;
+	/* the step's job: set when the run submits it, or already by the plan when an earlier
+	 * run's job is still running (the step then waits for it) or made the result (the
+	 * step is PREP_STEP_SKIPPED as done); NULL when there is none (yet) */
+	char *job_id;
+	/* filled by the run (a step the plan made PREP_STEP_SKIPPED, with its message, was
+	 * done by an earlier run and does not run again) */
 	enum prep_step_state state;
 	int exit_status;      /* on the host that ran it; -1 unknown */
 	char *message;        /* why it failed (or was skipped), or NULL */
@@ -187,7 +200,8 @@ size_t prep_plan_changes(const struct prep_plan *p);
 char *prep_step_command(const struct prep_step *s);
 /* The plan (and its results, once run) as JSON: flow, client, refusal, facts, warnings,
  * notes, mksysbs, steps [{title, host, argv, command, changes, expected, state,
- * exit_status, message, output}], ok, saved_at. Owned by the caller (cJSON_Delete). */
+ * exit_status, message, output, job, job_id}], ok, saved_at. Owned by the caller
+ * (cJSON_Delete). */
 struct cJSON *prep_plan_to_json(const struct prep_plan *p);
 
 /* ---- planning ----------------------------------------------------------------------------- */
@@ -253,7 +267,8 @@ struct prep_run *prep_run_start(struct site *s, struct cmdset *set, struct prep_
  * declined, the rest skipped, cleanups of steps that ran still run). */
 void prep_run_answer(struct prep_run *r, int yes);
 /* Cancels the running step (SIGTERM, then SIGKILL) and skips the rest; `done`
- * follows from the loop. */
+ * follows from the loop. A step that runs as a job stops waiting for it: the job
+ * goes on (job_cancel() stops it). */
 void prep_run_cancel(struct prep_run *r);
 /* The blocking form: runs site->set until done. 0 when plan->ok, else -1 (e says
  * which step failed and why). cb may be NULL; its done is not needed. */

@@ -23,6 +23,7 @@ struct prep_task {
 
 /* The planner's view of the request and the facts gathered so far. */
 struct prep_facts {
+	struct site *site;       /* the journal of jobs is read from its state directory */
 	struct prep_request req; /* strings owned (copies) */
 	struct prep_plan *plan;
 	struct prep_task *tasks;

@@ -5,10 +5,9 @@
  * file (`cat PATH`) and every directory (`ls -ap DIR`, then its files) runs as
  * a task, at most max_running at once, each with its own timeout.
  *
- * rsh carries no exit status, so over rsh each command line ends with
- * `; echo __nimadm_tui_rc=$?` and the status is taken from (and cut off) the
- * end of stdout; nimsh's c_rsh passes the status on itself. The remote command
- * line is always quote_sh_argv() of an argv: names that came from the client
+ * Client commands run on a HOST_NIM host that brings the remote exit status
+ * back (host.remote_status, cmd.h: rsh carries none). The remote command line
+ * is always quote_sh_argv() of an argv: names that came from the client
  * (directory listings) are arguments, never shell text.
  */
 #include <stdarg.h>
@@ -41,7 +40,6 @@ struct snap_task {
 	int stream;
 	int depth;
 	int on_master;
-	int marker; /* the exit status comes back as SNAP_RC_MARK at the end of stdout */
 	size_t cap;
 	int capped;
 	struct cmd *cmd;
@@ -61,6 +59,7 @@ struct snap_collect {
 	struct snap_collect_cb cb;
 	struct snapshot *snap;
 	int nimsh;
+	struct host *host; /* the client, reached from the master; known after lsnim */
 	struct snap_task *qhead, *qtail; /* to start */
 	struct snap_task *lhead, *ltail; /* to start when everything else is done */
 	struct snap_task *running;
@@ -92,7 +91,6 @@ static struct snap_task *snap_task_new(struct snap_collect *c, enum snap_tkind k
 		strv_push(&t->argv, argv[i]);
 	t->timeout_ms = c->timeout_ms;
 	t->cap = kind == ST_FILE ? SNAP_FILE_CAP : SNAP_CMD_CAP;
-	t->marker = !c->nimsh;
 	return t;
 }
 
@@ -144,35 +142,6 @@ static char *snap_first_line(const char *s, size_t len)
 	return NULL;
 }
 
-/*
- * Finds SNAP_RC_MARK + digits + newline at the very end of the buffer, cuts it
- * off and returns the status; -1 when it is not there.
- */
-static int snap_cut_marker(struct strbuf *out)
-{
-	const size_t ml = sizeof SNAP_RC_MARK - 1;
-	size_t end = out->len, p, q;
-	int status = 0;
-
-	if (end > 0 && out->buf[end - 1] == '\n')
-		end--;
-	if (end > 0 && out->buf[end - 1] == '\r')
-		end--;
-	q = end;
-	while (q > 0 && out->buf[q - 1] >= '0' && out->buf[q - 1] <= '9' && end - q < 4)
-		q--;
-	if (q == end || q < ml)
-		return -1;
-	p = q - ml;
-	if (memcmp(out->buf + p, SNAP_RC_MARK, ml) != 0)
-		return -1;
-	for (size_t i = q; i < end; i++)
-		status = status * 10 + (out->buf[i] - '0');
-	out->len = p;
-	out->buf[p] = '\0';
-	return status;
-}
-
 struct snap_outcome {
 	int transport_failed; /* the command did not run on the client (or we cannot tell) */
 	int exit_status;      /* -1 unknown */
@@ -202,27 +171,13 @@ static void snap_task_outcome(struct snap_task *t, struct snap_outcome *o)
 		free(line);
 		return;
 	}
-	if (t->on_master || !t->marker) {
-		o->exit_status = r->status;
-		/* c_rsh's own connection errors are coded 0042-006. */
-		if (!t->on_master && r->status != 0 && line != NULL && str_starts(line, "0042-006"))
-			o->transport_failed = 1;
-	} else {
-		o->exit_status = snap_cut_marker(&t->out);
-		if (o->exit_status < 0) {
-			o->transport_failed = 1;
-			if (line != NULL) {
-				o->message = line;
-				line = NULL;
-			} else if (r->status != 0) {
-				o->message = xasprintf("rsh exit status %d", r->status);
-			} else {
-				o->message =
-				    xasprintf("no exit status came back from %s", t->col->client);
-			}
-			return;
-		}
+	if (r->remote_lost) {
+		/* rsh or c_rsh could not reach the client or run the command there */
+		o->transport_failed = 1;
+		o->message = line != NULL ? line : xstrdup(r->errmsg);
+		return;
 	}
+	o->exit_status = r->status;
 	if (o->exit_status != 0) {
 		if (line != NULL) {
 			o->message = line;
@@ -493,6 +448,9 @@ static void snap_on_lsnim(struct snap_collect *c, struct snap_task *t)
 	}
 	connect = aixparse_stanza_get(st, "connect");
 	c->nimsh = connect != NULL && strcmp(connect, "nimsh") == 0;
+	c->host = host_nim_new(c->client, c->site->master,
+	                       c->nimsh ? NIM_CONNECT_NIMSH : NIM_CONNECT_SHELL);
+	c->host->remote_status = 1;
 	c->snap->connect = xstrdup(c->nimsh ? "nimsh" : "shell");
 	aixparse_stanzas_clear(&ss);
 	{
@@ -608,6 +566,7 @@ static void snap_destroy(struct snap_collect *c)
 	free(c->extra_argv);
 	snapshot_free(&c->snap);
 	free(c->client);
+	host_free(&c->host);
 	free(c);
 }
 
@@ -639,28 +598,17 @@ static void snap_cmd_data(void *arg, struct cmd *cmd, enum cmd_stream s, const c
 	sb_add(sb, buf, len);
 }
 
-/* Live lines of a streaming command; over rsh the status marker is not output. */
+/* Live lines of a streaming command. */
 static void snap_cmd_line(void *arg, struct cmd *cmd, enum cmd_stream s, const char *line,
                           size_t len, unsigned flags)
 {
 	struct snap_task *t = arg;
 	struct snap_collect *c = t->col;
-	const size_t ml = sizeof SNAP_RC_MARK - 1;
 
 	(void)cmd;
 	(void)flags;
 	if (c->abandoned || c->cb.line == NULL)
 		return;
-	if (s == CMD_STDOUT && t->marker && len >= ml) {
-		size_t q = len;
-		while (q > 0 && line[q - 1] >= '0' && line[q - 1] <= '9')
-			q--;
-		if (q < len && q >= ml && memcmp(line + q - ml, SNAP_RC_MARK, ml) == 0) {
-			len = q - ml;
-			if (len == 0)
-				return;
-		}
-	}
 	{
 		char *copy = xstrndup(line, len);
 		c->cb.line(c->cb.arg, t->name, s, copy, len);
@@ -693,29 +641,16 @@ static void snap_cmd_done(void *arg, struct cmd *cmd, const struct cmd_result *r
 static void snap_start(struct snap_collect *c, struct snap_task *t)
 {
 	struct cmd_cb cb = { .data = snap_cmd_data, .done = snap_cmd_done, .arg = t };
-	struct strv run = { 0 };
-	struct cmd_spec spec = { .host = c->site->master, .timeout_ms = t->timeout_ms };
+	struct cmd_spec spec = { .host = t->on_master ? c->site->master : c->host,
+		                 .argv = strv_argv(&t->argv),
+		                 .timeout_ms = t->timeout_ms };
 	struct err e;
 
 	if (t->stream)
 		cb.line = snap_cmd_line;
-	if (t->on_master) {
-		spec.argv = strv_argv(&t->argv);
-	} else {
-		char *line = quote_sh_argv(strv_argv(&t->argv));
-		strv_push(&run, c->nimsh ? "c_rsh" : "rsh");
-		strv_push(&run, c->client);
-		if (t->marker)
-			strv_pushf(&run, "%s; echo " SNAP_RC_MARK "$?", line);
-		else
-			strv_push(&run, line);
-		free(line);
-		spec.argv = strv_argv(&run);
-	}
 	err_clear(&e);
 	t->start_ms = clock_ms();
 	t->cmd = cmd_start(c->set, &spec, &cb, &e);
-	strv_free(&run);
 	if (t->cmd != NULL) {
 		t->next = c->running;
 		t->prev = NULL;

@@ -12,9 +12,6 @@
 
 struct archive;
 
-/* The word rsh's remote shell echoes after a command with its exit status. */
-#define SNAP_RC_MARK "__nimadm_tui_rc="
-
 /* A command run besides the catalog (post-migration checks). */
 struct snap_extra {
 	const char *name;        /* the item's name */
@@ -34,7 +31,7 @@ struct snap_collect_opts {
 };
 
 struct snap_collect_cb {
-	/* A line of a streaming extra (marker removed); valid during the call. */
+	/* A line of a streaming extra; valid during the call. */
 	void (*line)(void *arg, const char *name, enum cmd_stream s, const char *line, size_t len);
 	void (*progress)(void *arg, const struct snapshot_item *it, size_t finished, size_t total);
 	/* Exactly once unless cancelled: the collection (owned by the callee) or NULL, e. */

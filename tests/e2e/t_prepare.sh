@@ -5,8 +5,10 @@
 # refusals (rootvg not mirrored, the only copy of hd5) with nothing run; the
 # mksysb route from the backup to the restore and the boot onto it; a migration
 # of a freed disk; a declined prompt, --dry-run and --json; hostile input
-# refused before anything runs; and the post-migration check of aixdb01 seeing
-# exactly the changes the lab's migration makes.
+# refused before anything runs; the route's nimadm step as a journaled job that
+# outlives a killed CLI, and a second run that carries on from it; and the
+# post-migration check of aixdb01 seeing exactly the changes the lab's migration
+# makes.
 set -u
 SRC=${NIMADM_TUI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 PROG=${NIMADM_TUI_PROG:-$SRC/build/nimadm-tui}
@@ -200,9 +202,17 @@ assert cmds[5] == "umount /mnt" and d["steps"][5]["cleanup_of"] == 4, cmds
 assert [s["host"] for s in d["steps"]] == ["master"] * 3 + ["aixapp02"] * 3
 assert all(s["state"] == "ok" and s["exit_status"] == 0 for s in d["steps"])
 assert "Executing nimadm phase 12." in d["steps"][2]["output"]
+assert d["steps"][2]["job"] is True and d["steps"][2]["job_id"], d["steps"][2]
+assert all(s["job"] is False and s["job_id"] is None for i, s in enumerate(d["steps"]) if i != 2)
+open(args[1], "w").write(d["steps"][2]["job_id"])
 assert "Bootlist is set to the boot disk: hdisk1 blv=hd5" in d["steps"][4]["output"]
-' "$T/route.out" && ok "route: the JSON plan and results" || not_ok "route: the JSON plan and results"
+' "$T/route.out" "$T/route.job" && ok "route: the JSON plan and results" || not_ok "route: the JSON plan and results"
 check "route: live output went to stderr" has route.err "==> step 5 of 6"
+RJOB=$(cat "$T/route.job" 2>/dev/null)
+check "route: the nimadm step is a job in 'nimadm-tui jobs'" sh -c \
+	"'$PROG' --demo --state-dir '$SD' jobs | grep -q '^$RJOB .* mksysb-to-mksysb  *succeeded'"
+check "route: the job's journal has nimadm's output" grep -q "Executing nimadm phase 12." "$SD/jobs/$RJOB/output.log"
+check "route: the step named its job" has route.err "nimadm job $RJOB: it goes on if this command stops"
 check_eq "$(vg_of aixapp02 hdisk1)" "altinst_rootvg" "route: alt_disk_mksysb made altinst_rootvg on hdisk1"
 check_eq "$(lab aixapp02 bootlist -m normal -o)" "hdisk1 blv=hd5 pathid=0" "route: the boot list names hdisk1"
 check "route: the new mksysb in NIM" sh -c "NIMSIM_LAB=$SIMDIR/labs/demo.lab NIMSIM_STATE=$LABSTATE $SIMDIR/bin/lsnim -l aixapp02_7300_mksysb | grep -q 'oslevel_s     = 7300-02-02-2420'"
@@ -210,6 +220,36 @@ check "route: nothing left mounted" sh -c "! NIMSIM_LAB=$SIMDIR/labs/demo.lab NI
 lab aixapp02 shutdown -Fr >/dev/null
 check_eq "$(lab aixapp02 oslevel -s)" "7300-02-02-2420" "route: after the reboot the client runs 7.3"
 check_eq "$(vg_of aixapp02 hdisk0)" "old_rootvg" "route: the old system waits on hdisk0"
+
+# ---- the route survives its CLI: killed during nimadm, the job goes on, a second run carries on --
+# nimadm takes some seconds at this scale; the CLI is killed while it runs
+NIMSIM_TIME_SCALE=0.002 "$PROG" --demo --state-dir "$SD" prepare mksysb-route -c aixbat01 \
+	-s spot_7300_02 -l lpp_7300_02 -j cachevg -d hdisk1 --yes >"$T/kill.out" 2>"$T/kill.err" </dev/null &
+kpid=$!
+for _ in $(seq 1 600); do grep -q '^    nimadm job ' "$T/kill.out" && break; sleep 0.1; done
+KJOB=$(sed -n 's/^    nimadm job \([^:]*\): .*/\1/p' "$T/kill.out")
+job_status() { nt jobs | awk -v id="$1" '$1 == id { print $4 }'; }
+kill -9 "$kpid"
+wait "$kpid" 2>/dev/null
+check "kill: the CLI had submitted the nimadm job" test -n "$KJOB"
+check_eq "$(job_status "$KJOB")" "running" "kill: the job runs on after the CLI was killed"
+check "kill: the CLI died before the restore" sh -c "! grep -q 'step 5 of 6' '$T/kill.out'"
+for _ in $(seq 1 600); do [ "$(job_status "$KJOB")" = running ] || break; sleep 0.1; done
+check_eq "$(job_status "$KJOB")" "succeeded" "kill: the job ran to its end alone"
+check "kill: its journal has all of nimadm's output" grep -q "Executing nimadm phase 12." "$SD/jobs/$KJOB/output.log"
+check_eq "$(vg_of aixbat01 hdisk1)" "None" "kill: nothing was restored yet"
+prep 0 carry_on mksysb-route -c aixbat01 -s spot_7300_02 -l lpp_7300_02 -j cachevg -d hdisk1 --yes
+check "carry_on: says what the earlier run did" has carry_on.out \
+	"NIM has aixbat01_7300_mksysb already (nimadm job $KJOB): nimadm is not run again"
+check "carry_on: the backup is not made again" has carry_on.out \
+	"--- step 2 skipped: done: aixbat01_mksysb is in NIM already (an earlier run)"
+check "carry_on: nimadm is not run again" has carry_on.out \
+	"--- step 3 skipped: done: NIM has aixbat01_7300_mksysb already, made by nimadm job $KJOB"
+check_eq "$(nt jobs | grep -c ' aixbat01_mksysb ')" "1" "carry_on: no second nimadm job"
+check "carry_on: alt_disk_mksysb restored it" has carry_on.out "==> step 5 of 6: Restore the new mksysb onto hdisk1 (alt_disk_mksysb)"
+check "carry_on: the summary" has carry_on.out "prepare mksysb-route on aixbat01: 4 steps ok, 2 done by an earlier run"
+check_eq "$(vg_of aixbat01 hdisk1)" "altinst_rootvg" "carry_on: altinst_rootvg on hdisk1"
+check_eq "$(lab aixbat01 bootlist -m normal -o)" "hdisk1 blv=hd5 pathid=0" "carry_on: the boot list names hdisk1"
 
 # ---- the post-migration check sees exactly the lab's changes ---------------------------------
 nt snapshot -c aixdb01 >"$T/snap.out" 2>&1

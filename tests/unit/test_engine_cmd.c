@@ -1070,6 +1070,244 @@ static void test_cmd_reports_a_missing_rsh_by_name(void **sp)
 	rec_free(&r);
 }
 
+/* --- the remote status over rsh (host.remote_status) ------------------------------------------
+ */
+
+/* A bin directory with an rsh that, like the real one, exits 0 whatever the remote command
+ * did (hosts named refused* cannot be reached, silent* run nothing), and a c_rsh that passes
+ * the status on (refused*: its own 0042-006 error). PATH is set to it. Owned. */
+static char *remote_bin(struct state *st)
+{
+	char *bin = xasprintf("%s/rbin", st->tmp), *rsh, *c_rsh, *path;
+
+	assert_int_equal(mkdir(bin, 0755), 0);
+	rsh = xasprintf("%s/rsh", bin);
+	c_rsh = xasprintf("%s/c_rsh", bin);
+	write_file(rsh,
+	           "#!/bin/sh\n"
+	           "h=$1; shift\n"
+	           "case $h in\n"
+	           "refused*) echo \"rcmd: connect: $h: Connection refused\" >&2; exit 1 ;;\n"
+	           "silent*) exit 0 ;;\n"
+	           "esac\n"
+	           "/bin/sh -c \"$*\"\n"
+	           "exit 0\n",
+	           0755);
+	write_file(c_rsh,
+	           "#!/bin/sh\n"
+	           "h=$1; shift\n"
+	           "case $h in\n"
+	           "refused*) echo \"0042-006 c_rsh: (From_Master) connect Connection refused to "
+	           "$h\" >&2; exit 1 ;;\n"
+	           "esac\n"
+	           "exec /bin/sh -c \"$*\"\n",
+	           0755);
+	path = xasprintf("%s:/usr/bin:/bin", bin);
+	cmdset_setenv(st->set, "PATH", path);
+	free(path);
+	free(rsh);
+	free(c_rsh);
+	return bin;
+}
+
+static struct host *remote_host(struct state *st, const char *name, enum nim_connect conn)
+{
+	struct host *h = host_nim_new(name, st->local, conn);
+
+	h->remote_status = 1;
+	return h;
+}
+
+static void test_cmd_remote_status_over_rsh_is_the_commands_exit_status(void **sp)
+{
+	struct state *st = *sp;
+	char *bin = remote_bin(st);
+	struct host *h = remote_host(st, "aixdb01", NIM_CONNECT_SHELL);
+	struct host *plain = host_nim_new("aixdb01", st->local, NIM_CONNECT_SHELL);
+	const char *argv[] = { "sh", "-c", "echo one; echo two >&2; echo three; exit 3", NULL };
+	const char *ok[] = { "true", NULL };
+	struct rec a = { 0 }, b = { 0 }, c = { 0 };
+	const char *const *ex;
+
+	rec_start(st, h, argv, 0, NULL, 0, &a);
+	ex = cmd_exec_argv(a.c);
+	assert_string_equal(ex[0], "rsh");
+	/* the audited quoting, then a constant tail: nothing of the caller's is unquoted */
+	assert_string_equal(ex[2], "'sh' '-c' 'echo one; echo two >&2; echo three; exit 3'"
+	                           "; echo __nimadm_tui_rc=$?");
+	rec_start(st, h, ok, 0, NULL, 0, &b);
+	rec_start(st, plain, argv, 0, NULL, 0, &c);
+	assert_null(strstr(cmd_exec_argv(c.c)[2], "__nimadm_tui_rc"));
+	run_idle(st);
+	assert_int_equal(a.res.status, 3);
+	assert_int_equal(a.res.via_status, 0);
+	assert_false(a.res.remote_lost);
+	assert_string_equal(a.res.errmsg, "");
+	assert_int_equal(rec_count(&a, CMD_STDOUT), 2);
+	assert_line(&a, CMD_STDOUT, 0, "one", 0);
+	assert_line(&a, CMD_STDOUT, 1, "three", 0);
+	assert_line(&a, CMD_STDERR, 0, "two", 0);
+	assert_string_equal(sb_str(&a.raw[0]), "one\nthree\n");
+	assert_int_equal(b.res.status, 0);
+	assert_int_equal(rec_count(&b, CMD_STDOUT), 0);
+	assert_int_equal(b.raw[0].len, 0);
+	/* without the option, rsh's own status, as before */
+	assert_int_equal(c.res.status, 0);
+	assert_int_equal(c.res.via_status, -1);
+	assert_line(&c, CMD_STDOUT, 1, "three", 0);
+	host_free(&h);
+	host_free(&plain);
+	rec_free(&a);
+	rec_free(&b);
+	rec_free(&c);
+	free(bin);
+}
+
+static void test_cmd_remote_status_marker_never_reaches_the_caller(void **sp)
+{
+	struct state *st = *sp;
+	char *bin = remote_bin(st);
+	struct host *h = remote_host(st, "aixdb01", NIM_CONNECT_SHELL);
+	/* no newline at the end: the marker lands on the last line */
+	const char *partial[] = { "sh", "-c", "printf 'first\\nno newline'; exit 5", NULL };
+	/* the marker's text in the output itself is output, wherever it is */
+	const char *lookalike[] = { "sh", "-c",
+		                    "echo __nimadm_tui_rc=7; printf 'x__nimadm'; sleep 0.2; "
+		                    "echo _tui_rc=9 more; printf __nimadm_tui_rc=",
+		                    NULL };
+	struct rec a = { 0 }, b = { 0 };
+	struct cmd_spec spec = { h, partial, 0, NULL, 0 };
+	struct cmd_capture cap;
+	struct err e;
+
+	rec_start(st, h, partial, 0, NULL, 0, &a);
+	rec_start(st, h, lookalike, 0, NULL, 0, &b);
+	run_idle(st);
+	assert_int_equal(a.res.status, 5);
+	assert_int_equal(rec_count(&a, CMD_STDOUT), 2);
+	assert_line(&a, CMD_STDOUT, 0, "first", 0);
+	assert_line(&a, CMD_STDOUT, 1, "no newline", CMD_LINE_NO_EOL);
+	assert_string_equal(sb_str(&a.raw[0]), "first\nno newline");
+	assert_int_equal(b.res.status, 0);
+	assert_false(b.res.remote_lost);
+	assert_int_equal(rec_count(&b, CMD_STDOUT), 3);
+	assert_line(&b, CMD_STDOUT, 0, "__nimadm_tui_rc=7", 0);
+	assert_line(&b, CMD_STDOUT, 1, "x__nimadm_tui_rc=9 more", 0);
+	assert_line(&b, CMD_STDOUT, 2, "__nimadm_tui_rc=", CMD_LINE_NO_EOL);
+	/* capture sees the same bytes */
+	err_clear(&e);
+	assert_int_equal(cmd_capture_run(st->set, &spec, &cap, &e), 0);
+	assert_string_equal(sb_str(&cap.out), "first\nno newline");
+	assert_int_equal(cap.res.status, 5);
+	assert_int_equal(cap.res.via_status, 0);
+	cmd_capture_free(&cap);
+	host_free(&h);
+	rec_free(&a);
+	rec_free(&b);
+	free(bin);
+}
+
+static void test_cmd_remote_status_missing_is_reported_as_lost(void **sp)
+{
+	struct state *st = *sp;
+	char *bin = remote_bin(st);
+	struct host *refused = remote_host(st, "refused01", NIM_CONNECT_SHELL);
+	struct host *silent = remote_host(st, "silent01", NIM_CONNECT_SHELL);
+	struct host *nimsh = remote_host(st, "aixdb02", NIM_CONNECT_NIMSH);
+	struct host *nimsh_refused = remote_host(st, "refused02", NIM_CONNECT_NIMSH);
+	const char *argv[] = { "sh", "-c", "echo ran; exit 4", NULL };
+	struct rec a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+
+	rec_start(st, refused, argv, 0, NULL, 0, &a);
+	rec_start(st, silent, argv, 0, NULL, 0, &b);
+	rec_start(st, nimsh, argv, 0, NULL, 0, &c);
+	/* c_rsh carries the status: its command line is the quoted argv alone */
+	assert_string_equal(cmd_exec_argv(c.c)[2], "'sh' '-c' 'echo ran; exit 4'");
+	rec_start(st, nimsh_refused, argv, 0, NULL, 0, &d);
+	run_idle(st);
+	/* rsh could not connect: its own status, and the words of the transport */
+	assert_true(a.res.remote_lost);
+	assert_int_equal(a.res.status, 1);
+	assert_int_equal(a.res.via_status, 1);
+	assert_non_null(strstr(a.res.errmsg, "no exit status came back from refused01"));
+	assert_line(&a, CMD_STDERR, 0, "rcmd: connect: refused01: Connection refused", 0);
+	/* rsh said 0 but nothing ran: still a failure */
+	assert_true(b.res.remote_lost);
+	assert_int_equal(b.res.status, 255);
+	assert_int_equal(b.res.via_status, 0);
+	/* c_rsh passes the status on, and its own failures are told apart */
+	assert_false(c.res.remote_lost);
+	assert_int_equal(c.res.status, 4);
+	assert_line(&c, CMD_STDOUT, 0, "ran", 0);
+	assert_true(d.res.remote_lost);
+	assert_int_equal(d.res.status, 1);
+	assert_int_equal(rec_count(&d, CMD_STDOUT), 0);
+	host_free(&refused);
+	host_free(&silent);
+	host_free(&nimsh);
+	host_free(&nimsh_refused);
+	rec_free(&a);
+	rec_free(&b);
+	rec_free(&c);
+	rec_free(&d);
+	free(bin);
+}
+
+/* --- timers -------------------------------------------------------------------------------------
+ */
+
+static int timer_obs_calls;
+
+static void timer_obs_start(void *arg, const struct cmd *c)
+{
+	(void)arg;
+	(void)c;
+	timer_obs_calls++;
+}
+
+static void timer_obs_done(void *arg, const struct cmd *c, const struct cmd_result *r)
+{
+	(void)arg;
+	(void)c;
+	(void)r;
+	timer_obs_calls++;
+}
+
+static void test_cmd_timer_keeps_the_loop_going_and_ends_on_time_or_cancel(void **sp)
+{
+	struct state *st = *sp;
+	struct cmdset_observer obs = { timer_obs_start, NULL, timer_obs_done, NULL };
+	struct rec a = { 0 }, b = { 0 };
+	struct cmd_cb cb_a = { rec_line, rec_data, rec_done, &a };
+	struct cmd_cb cb_b = { rec_line, rec_data, rec_done, &b };
+	long long t0 = clock_ms();
+	struct err e;
+
+	timer_obs_calls = 0;
+	cmdset_set_observer(st->set, &obs);
+	err_clear(&e);
+	a.c = cmd_timer_start(st->set, 150, &cb_a, &e);
+	b.c = cmd_timer_start(st->set, 60000, &cb_b, &e);
+	assert_non_null(a.c);
+	assert_non_null(b.c);
+	assert_int_equal(cmdset_active(st->set), 2);
+	cmd_cancel(b.c);
+	assert_false(b.done); /* done comes from the loop, never from cmd_cancel() */
+	run_idle(st);
+	assert_true(a.done);
+	assert_true(a.res.exited);
+	assert_int_equal(a.res.status, 0);
+	assert_false(a.res.cancelled);
+	assert_true(a.done_ms - t0 >= 150);
+	assert_true(b.done);
+	assert_true(b.res.cancelled);
+	assert_true(b.done_ms - t0 < SLACK_MS);
+	assert_int_equal(timer_obs_calls, 0);
+	cmdset_set_observer(st->set, NULL);
+	rec_free(&a);
+	rec_free(&b);
+}
+
 /* --- the loop -----------------------------------------------------------------------------------
  */
 
@@ -1322,6 +1560,10 @@ int main(void)
 		T(test_cmd_applies_env_overrides_and_searches_their_path),
 		T(test_cmd_wraps_nim_commands_in_rsh_and_c_rsh),
 		T(test_cmd_reports_a_missing_rsh_by_name),
+		T(test_cmd_remote_status_over_rsh_is_the_commands_exit_status),
+		T(test_cmd_remote_status_marker_never_reaches_the_caller),
+		T(test_cmd_remote_status_missing_is_reported_as_lost),
+		T(test_cmd_timer_keeps_the_loop_going_and_ends_on_time_or_cancel),
 		T(test_cmdset_works_in_a_caller_owned_poll_loop),
 		T(test_cmd_capture_run_nests_inside_a_callback),
 		T(test_cmdset_run_returns_on_its_time_limit),

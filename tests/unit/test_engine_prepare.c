@@ -16,6 +16,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <ftw.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -775,9 +776,10 @@ static void test_prepare_mksysb_route_restores_the_migrated_image_onto_the_free_
 	vg = lab_disk_vg(&lb, "aixapp02", "hdisk0");
 	assert_string_equal(vg, "old_rootvg");
 	free(vg);
-	/* the backup's name is taken now: a second route must be told another */
+	/* hdisk1 holds the running system now: a second route has no free disk */
 	p = plan_ok(&lb, &r);
 	assert_non_null(p->refusal);
+	assert_non_null(strstr(p->refusal, "hdisk1 is in rootvg"));
 	prep_plan_free(&p);
 	lab_close(&lb);
 }
@@ -843,6 +845,336 @@ static void test_prepare_mksysb_route_refuses_a_disk_in_use_and_unknown_objects(
 	lab_close(&lb);
 }
 
+/* ---- the route's nimadm step as a journaled job --------------------------------------------- */
+
+/* Runs a plan with confirm_each, saying yes to every step but the first that runs stop. */
+struct stopper {
+	struct prep_run *run;
+	const char *stop;
+	int pending, done;
+	size_t at;
+};
+
+static void stopper_confirm(void *arg, const struct prep_plan *p, size_t i)
+{
+	struct stopper *st = arg;
+
+	(void)p;
+	st->pending = 1;
+	st->at = i;
+}
+
+static void stopper_done(void *arg, struct prep_plan *p)
+{
+	struct stopper *st = arg;
+
+	(void)p;
+	st->done = 1;
+}
+
+static void run_until(struct lab *lb, struct prep_plan *p, const char *stop)
+{
+	struct stopper st = { .stop = stop };
+	struct prep_run_opts o = { .confirm_each = 1 };
+	struct prep_run_cb cb = { NULL, NULL, NULL, stopper_confirm, stopper_done, &st };
+	struct err e;
+
+	err_clear(&e);
+	st.run = prep_run_start(lb->site, NULL, p, &o, &cb, &e);
+	assert_non_null(st.run);
+	while (!st.done) {
+		if (st.pending) {
+			st.pending = 0;
+			prep_run_answer(st.run, strcmp(p->steps[st.at].argv.v[0], stop) != 0);
+			continue;
+		}
+		cmdset_run(lb->site->set, 100);
+	}
+}
+
+/* How many mksysb-to-mksysb jobs of this backup the journal holds. */
+static size_t route_jobs(struct lab *lb, const char *backup)
+{
+	struct job_info *jobs = NULL;
+	size_t n = 0, k = 0;
+	struct err e;
+
+	err_clear(&e);
+	assert_int_equal(job_list(lb->site, &jobs, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		k += strcmp(jobs[i].mode, "mksysb-to-mksysb") == 0 &&
+		     strcmp(jobs[i].client, backup) == 0;
+	job_list_free(&jobs, n);
+	return k;
+}
+
+static int has_line(const struct strv *v, const char *part)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strstr(v->v[i], part) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+test_prepare_mksysb_route_runs_nimadm_as_a_job_and_a_later_run_takes_its_result(void **state)
+{
+	struct lab lb;
+	struct prep_request r = { .flow = PREP_MKSYSB_ROUTE,
+		                  .client = "aixbat01",
+		                  .spot = "spot_7300_02",
+		                  .lpp_source = "lpp_7300_02",
+		                  .cache_vg = "cachevg",
+		                  .disk = "hdisk1" };
+	struct prep_plan *p;
+	struct job_info ji;
+	struct err e;
+	cJSON *j, *js;
+	size_t n, b;
+	char *id, *path, *vg;
+	FILE *f;
+	char buf[65536];
+	size_t len;
+
+	(void)state;
+	lab_open(&lb, 1);
+	p = plan_ok(&lb, &r);
+	n = step_index(p, "nimadm");
+	assert_true(p->steps[n].as_job);
+	assert_null(p->steps[n].job_id);
+	assert_int_equal(prep_plan_changes(p), 6);
+	/* the flow ends after nimadm (as if it died there): the job is in the journal */
+	run_until(&lb, p, "mount");
+	assert_int_equal(p->steps[n].state, PREP_STEP_OK);
+	assert_int_equal(p->steps[n].exit_status, 0);
+	assert_non_null(p->steps[n].job_id);
+	id = xstrdup(p->steps[n].job_id);
+	err_clear(&e);
+	assert_int_equal(job_load(lb.site, id, &ji, &e), 0);
+	assert_int_equal(ji.status, JOB_SUCCEEDED);
+	assert_string_equal(ji.mode, "mksysb-to-mksysb");
+	assert_string_equal(ji.client, "aixbat01_mksysb");
+	job_info_free(&ji);
+	/* its journal has nimadm's output, and the step passed it on line by line */
+	path = job_output_path(lb.site, id);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	len = fread(buf, 1, sizeof buf - 1, f);
+	buf[len] = '\0';
+	fclose(f);
+	free(path);
+	assert_non_null(strstr(buf, "Executing nimadm phase 12."));
+	assert_non_null(strstr(sb_str(&p->steps[n].output), "Executing nimadm phase 12."));
+	j = prep_plan_to_json(p);
+	js = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), (int)n);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(js, "job")));
+	assert_string_equal(cJSON_GetObjectItem(js, "job_id")->valuestring, id);
+	cJSON_Delete(j);
+	prep_plan_free(&p);
+	/* a second run carries on: the backup and nimadm are done, the restore runs */
+	p = plan_ok(&lb, &r);
+	assert_null(p->refusal);
+	b = step_index(p, "nim") + 1;
+	assert_int_equal(p->steps[b].state, PREP_STEP_SKIPPED);
+	n = step_index(p, "nimadm");
+	assert_int_equal(p->steps[n].state, PREP_STEP_SKIPPED);
+	assert_string_equal(p->steps[n].job_id, id);
+	assert_non_null(strstr(p->steps[n].message, "aixbat01_7300_mksysb"));
+	assert_true(has_line(&p->facts, "nimadm is not run again"));
+	assert_int_equal(prep_plan_changes(p), 4);
+	assert_int_equal(prep_run(lb.site, p, NULL, NULL), 0);
+	assert_int_equal(p->steps[n].state, PREP_STEP_SKIPPED);
+	assert_int_equal(route_jobs(&lb, "aixbat01_mksysb"), 1);
+	vg = lab_disk_vg(&lb, "aixbat01", "hdisk1");
+	assert_string_equal(vg, "altinst_rootvg");
+	free(vg);
+	prep_plan_free(&p);
+	free(id);
+	lab_close(&lb);
+}
+
+static void test_prepare_mksysb_route_waits_for_the_running_job_of_an_earlier_run(void **state)
+{
+	struct lab lb;
+	/* nimsh: the client is reached with c_rsh */
+	struct prep_request r = { .flow = PREP_MKSYSB_ROUTE,
+		                  .client = "aixtst01",
+		                  .spot = "spot_7300_02",
+		                  .lpp_source = "lpp_7300_02",
+		                  .cache_vg = "cachevg",
+		                  .disk = "hdisk1" };
+	struct prep_plan *p;
+	struct nimadm_params *np;
+	struct job_info ji;
+	char id[JOB_ID_MAX];
+	struct err e;
+	size_t n;
+	char *vg;
+
+	(void)state;
+	lab_open(&lb, 1);
+	p = plan_ok(&lb, &r);
+	n = step_index(p, "nimadm");
+	run_until(&lb, p, "nimadm");
+	assert_int_equal(p->steps[n - 1].state, PREP_STEP_OK); /* the backup */
+	assert_int_equal(route_jobs(&lb, "aixtst01_mksysb"), 0);
+	/* the job an earlier flow submitted before it died; nimadm takes seconds now */
+	setenv("NIMSIM_TIME_SCALE", "0.002", 1);
+	np = params_new(NIMADM_MKSYSB_TO_MKSYSB);
+	err_clear(&e);
+	assert_int_equal(params_from_argv(np, (int)p->steps[n].argv.n,
+	                                  (const char *const *)p->steps[n].argv.v, &e),
+	                 0);
+	assert_int_equal(jobact_submit(lb.site, np, 0, 0, id, &e), 0);
+	params_free(&np);
+	setenv("NIMSIM_TIME_SCALE", "0", 1);
+	prep_plan_free(&p);
+	p = plan_ok(&lb, &r);
+	assert_null(p->refusal);
+	err_clear(&e);
+	assert_int_equal(job_load(lb.site, id, &ji, &e), 0);
+	assert_false(job_status_is_final(ji.status));
+	job_info_free(&ji);
+	n = step_index(p, "nimadm");
+	assert_int_equal(p->steps[n].state, PREP_STEP_PENDING);
+	assert_string_equal(p->steps[n].job_id, id);
+	assert_false(p->steps[n].changes);
+	assert_non_null(strstr(p->steps[n].title, "Wait for nimadm job"));
+	assert_true(has_line(&p->facts, "this run waits for it"));
+	assert_int_equal(prep_run(lb.site, p, NULL, NULL), 0);
+	assert_int_equal(p->steps[n].state, PREP_STEP_OK);
+	assert_non_null(strstr(sb_str(&p->steps[n].output), "Executing nimadm phase 12."));
+	assert_int_equal(route_jobs(&lb, "aixtst01_mksysb"), 1);
+	vg = lab_disk_vg(&lb, "aixtst01", "hdisk1");
+	assert_string_equal(vg, "altinst_rootvg");
+	free(vg);
+	prep_plan_free(&p);
+	lab_close(&lb);
+}
+
+struct job_watch {
+	size_t job_step;
+	int started, done;
+};
+
+static void job_watch_start(void *arg, const struct prep_plan *p, size_t i)
+{
+	struct job_watch *w = arg;
+
+	(void)p;
+	if (i == w->job_step)
+		w->started = 1;
+}
+
+static void job_watch_done(void *arg, struct prep_plan *p)
+{
+	struct job_watch *w = arg;
+
+	(void)p;
+	w->done = 1;
+}
+
+static void test_prepare_cancel_stops_waiting_for_the_job_but_the_job_goes_on(void **state)
+{
+	struct lab lb;
+	struct prep_request r = { .flow = PREP_MKSYSB_ROUTE,
+		                  .client = "aixlog01",
+		                  .spot = "spot_7300_02",
+		                  .lpp_source = "lpp_7300_02",
+		                  .cache_vg = "cachevg",
+		                  .disk = "hdisk1" };
+	struct job_watch w = { 0 };
+	struct prep_run_cb cb = { job_watch_start, NULL, NULL, NULL, job_watch_done, &w };
+	struct prep_run *run;
+	struct prep_plan *p;
+	struct job_info ji;
+	struct err e;
+	char *id;
+	int final = 0;
+
+	(void)state;
+	lab_open(&lb, 1);
+	p = plan_ok(&lb, &r);
+	w.job_step = step_index(p, "nimadm");
+	setenv("NIMSIM_TIME_SCALE", "0.002", 1);
+	err_clear(&e);
+	run = prep_run_start(lb.site, NULL, p, NULL, &cb, &e);
+	assert_non_null(run);
+	while (!w.started && !w.done)
+		cmdset_run(lb.site->set, 100);
+	setenv("NIMSIM_TIME_SCALE", "0", 1);
+	assert_true(w.started);
+	assert_non_null(p->steps[w.job_step].job_id);
+	id = xstrdup(p->steps[w.job_step].job_id);
+	prep_run_cancel(run);
+	assert_false(w.done); /* done comes from the loop */
+	while (!w.done)
+		cmdset_run(lb.site->set, 100);
+	assert_int_equal(p->steps[w.job_step].state, PREP_STEP_CANCELLED);
+	assert_non_null(strstr(p->steps[w.job_step].message, "goes on"));
+	assert_int_equal(p->steps[w.job_step + 1].state, PREP_STEP_SKIPPED);
+	assert_false(p->ok);
+	err_clear(&e);
+	assert_int_equal(job_load(lb.site, id, &ji, &e), 0);
+	assert_false(job_status_is_final(ji.status));
+	job_info_free(&ji);
+	/* it ends on its own */
+	for (int i = 0; i < 600 && !final; i++) {
+		assert_int_equal(job_load(lb.site, id, &ji, &e), 0);
+		final = job_status_is_final(ji.status);
+		if (final)
+			assert_int_equal(ji.status, JOB_SUCCEEDED);
+		job_info_free(&ji);
+		if (!final)
+			poll(NULL, 0, 100);
+	}
+	assert_true(final);
+	free(id);
+	prep_plan_free(&p);
+	lab_close(&lb);
+}
+
+static void test_prepare_mksysb_route_fails_with_the_jobs_explained_error(void **state)
+{
+	struct lab lb;
+	/* the SPOT's bos.alt_disk_install.rte is older than the master's: nimadm refuses */
+	struct prep_request r = { .flow = PREP_MKSYSB_ROUTE,
+		                  .client = "aixfin01",
+		                  .spot = "spot_7300_02_sp1",
+		                  .lpp_source = "lpp_7300_02",
+		                  .cache_vg = "cachevg",
+		                  .disk = "hdisk1" };
+	struct prep_plan *p;
+	size_t n;
+	struct err e;
+
+	(void)state;
+	lab_open(&lb, 1);
+	p = plan_ok(&lb, &r);
+	n = step_index(p, "nimadm");
+	err_clear(&e);
+	assert_int_equal(prep_run(lb.site, p, NULL, &e), -1);
+	assert_int_equal(p->failed_step, (int)n);
+	assert_non_null(p->steps[n].job_id);
+	assert_non_null(strstr(p->steps[n].message, p->steps[n].job_id));
+	assert_non_null(strstr(p->steps[n].message, "0505-205"));
+	/* the knowledge base's words for it */
+	assert_non_null(strstr(p->steps[n].message, "does not match the NIM master"));
+	assert_non_null(strstr(e.msg, p->steps[n].job_id));
+	assert_int_equal(p->steps[n + 1].state, PREP_STEP_SKIPPED);
+	prep_plan_free(&p);
+	/* again: the backup is taken as made, and nimadm runs again after the failed job */
+	p = plan_ok(&lb, &r);
+	assert_null(p->refusal);
+	assert_int_equal(p->steps[step_index(p, "nim") + 1].state, PREP_STEP_SKIPPED);
+	n = step_index(p, "nimadm");
+	assert_int_equal(p->steps[n].state, PREP_STEP_PENDING);
+	assert_null(p->steps[n].job_id);
+	assert_true(has_line(&p->warnings, "ended failed: this run starts nimadm again"));
+	prep_plan_free(&p);
+	lab_close(&lb);
+}
+
 static void test_prepare_plan_json_carries_steps_and_results(void **state)
 {
 	struct lab lb;
@@ -898,6 +1230,12 @@ int main(void)
 		cmocka_unit_test(test_prepare_mksysb_route_unmounts_after_a_failed_restore),
 		cmocka_unit_test(
 		    test_prepare_mksysb_route_refuses_a_disk_in_use_and_unknown_objects),
+		cmocka_unit_test(
+		    test_prepare_mksysb_route_runs_nimadm_as_a_job_and_a_later_run_takes_its_result),
+		cmocka_unit_test(
+		    test_prepare_mksysb_route_waits_for_the_running_job_of_an_earlier_run),
+		cmocka_unit_test(test_prepare_mksysb_route_fails_with_the_jobs_explained_error),
+		cmocka_unit_test(test_prepare_cancel_stops_waiting_for_the_job_but_the_job_goes_on),
 		cmocka_unit_test(test_prepare_plan_json_carries_steps_and_results),
 	};
 	return cmocka_run_group_tests_name("prepare", tests, NULL, NULL);
