@@ -148,4 +148,16 @@ void app_open_monitor(void);
 void app_open_job(const char *job_id);
 void app_open_log(const char *path);
 
+/* Issue 7 (prepare.c, postcheck.c): the "Prepare Client for Migration"
+ * dialogs, one per flow of prepare.h (Enter plans the flow, shows the plan
+ * and runs it after a confirmation, with live output in COMMAND STATUS);
+ * "Take a Configuration Snapshot"; and the post-migration check of a client
+ * with its comparison with a snapshot. prepare_fields() is a flow's field
+ * table (static; NULL for an unknown flow), for the tests and the manual. */
+void app_open_prepare(enum prep_flow flow);
+void app_open_snapshot(void);
+void app_open_postcheck(void);
+const struct tui_field_def *prepare_fields(enum prep_flow flow);
+const struct tui_field_def *postcheck_fields(void);
+
 #endif

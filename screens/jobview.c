@@ -34,6 +34,9 @@ const struct monitor_key jobview_keys[] = {
 	{ 'x', "x", "Cancel the job (asks first)" },
 	{ 'r', "r", "Resume a failed migration from its failed phase (a new job)" },
 	{ 'C', "C", "Clean up after a failure with nimadm -C (a new job)" },
+	{ 'b', "b",
+	  "Write the job's support bundle (journal, output, nimadm log, prerequisite report, "
+	  "snapshot, post-migration check) and say where" },
 	{ 0, NULL, NULL },
 };
 
@@ -511,6 +514,7 @@ static void jv_draw_keys(struct jobview *v, int y, int cols)
 		sb_adds(&sb, "  C=Cleanup");
 	if (jobact_resume_phase(ji, ps, &why) > 0)
 		sb_addf(&sb, "  r=Resume at %d", jobact_resume_phase(ji, ps, &why));
+	sb_adds(&sb, "  b=Bundle");
 	tui_view_put(v->scr, y, 0, cols, TUI_STYLE_MUTED, sb.buf);
 	sb_free(&sb);
 }
@@ -784,6 +788,90 @@ int jobview_action(struct site *site, const struct job_info *ji, const struct ph
 	}
 }
 
+/* ---- the support bundle (b) ---------------------------------------------------------- */
+
+struct jv_bundle {
+	char id[JOB_ID_MAX];
+};
+
+/* Appends s escaped for the screen (names come from the journal and the client). */
+static void jv_add_safe(struct strbuf *sb, const char *s)
+{
+	char *safe = app_safe(s);
+
+	sb_adds(sb, safe);
+	free(safe);
+}
+
+static void jv_bundle_done(void *arg, struct bundle_result *r, const struct err *e)
+{
+	struct jv_bundle *b = arg;
+	struct strbuf sb = { 0 };
+
+	if (r == NULL) {
+		char *safe = app_safe(e != NULL ? e->msg : "unknown error");
+		tui_error("No support bundle for job %s: %s", b->id, safe);
+		free(safe);
+		free(b);
+		return;
+	}
+	{
+		/* the directory and the name on lines of their own */
+		const char *slash = strrchr(r->path, '/');
+		char *dir = slash != NULL ? xstrndup(r->path, (size_t)(slash - r->path)) : NULL;
+		sb_addf(&sb, "The support bundle of job %s is written to\n\n", b->id);
+		if (dir != NULL) {
+			sb_adds(&sb, "directory: ");
+			jv_add_safe(&sb, dir);
+			sb_adds(&sb, "\narchive:   ");
+		}
+		jv_add_safe(&sb, slash != NULL ? slash + 1 : r->path);
+		free(dir);
+	}
+	sb_addf(&sb, "\n\nIt holds %zu files:\n", r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		sb_adds(&sb, "  ");
+		jv_add_safe(&sb, r->entries[i].name);
+		sb_addc(&sb, '\n');
+	}
+	if (r->missing.n > 0) {
+		sb_adds(&sb, "\nNot included (README.txt in the bundle says why):\n");
+		for (size_t i = 0; i < r->missing.n; i++) {
+			sb_adds(&sb, "  ");
+			jv_add_safe(&sb, r->missing.v[i]);
+			sb_addc(&sb, '\n');
+		}
+	}
+	tui_log_text("Support bundle of job %s written to %s", b->id, r->path);
+	tui_popup_text("Support Bundle", sb_str(&sb));
+	sb_free(&sb);
+	bundle_result_free(&r);
+	free(b);
+}
+
+/* Writes the job's support bundle in the background (it reads nimadm's log on
+ * the master); a pop-up says where when it is written. */
+static void jv_bundle(struct jobview *v)
+{
+	struct bundle_opts o;
+	struct bundle_cb cb;
+	struct jv_bundle *b = xcalloc(1, sizeof *b);
+	struct err e;
+
+	str_copy(b->id, v->id, sizeof b->id);
+	memset(&o, 0, sizeof o);
+	o.job = b->id;
+	cb.done = jv_bundle_done;
+	cb.arg = b;
+	err_clear(&e);
+	if (bundle_write_start(v->site, v->site->set, &o, &cb, &e) == NULL) {
+		tui_error("No support bundle for job %s: %s", v->id, e.msg);
+		free(b);
+		return;
+	}
+	tui_message("Writing the support bundle of job %s...", v->id);
+}
+
 /* ---- keys ------------------------------------------------------------------------------ */
 
 static void jv_explain(struct jobview *v)
@@ -894,6 +982,10 @@ static int jv_key(void *arg, struct tui_screen *s, enum tui_action a, int key)
 		jv_poll(v);
 		return 0;
 	default:
+		if (key == 'b') {
+			jv_bundle(v);
+			break;
+		}
 		if (!jobview_action(v->site, job_tail_info(v->tail), ps, key))
 			return 0;
 		/* the journal answers within a poll */

@@ -7,6 +7,11 @@
 # what changes from run to run (job ids, a check's round-trip time). Lines
 # "# expect-log: TEXT" and "# expect-script: TEXT" in a script name what the
 # smit.log-like $HOME/nimadm-tui.log and nimadm-tui.script must hold after it.
+# Lines "# setup: ARGS" run `nimadm-tui --lab LAB ARGS` in the script's
+# state before it starts (a snapshot, a migration to look at); lines
+# "# after: SHELL" must succeed afterwards (bash, with $PROG, $LAB, $HOME,
+# $STATE, and `lab CLIENT CMD...` running a command on a lab host): the
+# real outcomes beside the goldens.
 # UPDATE_GOLDEN=1 rewrites the goldens; arguments pick scripts by name.
 #
 # The lab is the demo lab with its mksysb dates moved to the same distance
@@ -18,7 +23,9 @@ BUILD=${NIMADM_TUI_BUILD:-$SRC/build}
 PROG=${NIMADM_TUI_PROG:-$BUILD/nimadm-tui}
 SIMDIR=${NIMADM_TUI_SIMDIR:-$BUILD/sim}
 DIR=$SRC/tests/screens
-T=$(mktemp -d "${TMPDIR:-/tmp}/screens.XXXXXX")
+# Always under /tmp: screens that show a path (a snapshot, a bundle) wrap
+# it at the same column whatever TMPDIR is, and the masked path matches.
+T=$(mktemp -d /tmp/screens.XXXXXX)
 FAILS=0
 
 [ -x "$PROG" ] || { echo "FAIL: $PROG not built"; exit 1; }
@@ -59,8 +66,15 @@ grep -q "$NEWDAY1 $NEWYEAR1" "$LAB" || {
 
 export NIMSIM_TIME_SCALE=0
 
+# Issue 7's screens also show the test's directory, ISO times, archive
+# names, pre/post_migration's dated directories and step durations.
 mask() {
-	sed -E -e 's/[0-9]{8}-[0-9]{6}-/YYYYMMDD-HHMMSS-/g' \
+	sed -E -e "s|$T|TMP|g" \
+		-e 's/[0-9]{8}-[0-9]{6}-/YYYYMMDD-HHMMSS-/g' \
+		-e 's/[0-9]{8}-[0-9]{6}/YYYYMMDD-HHMMSS/g' \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}/YYYY-MM-DDTHH:MM:SS+ZZZZ/g' \
+		-e 's/(pre|post)_migration\.[0-9]{12}/\1_migration.YYMMDDHHMMSS/g' \
+		-e 's/\(exit (-?[0-9]+), [0-9]+\.[0-9] s\)/(exit \1, N.N s)/g' \
 		-e 's/answered in [0-9][^|]*/answered in .../g' \
 		-e "s/$NEWDAY1 $NEWYEAR1/$DAY1 $YEAR1/g" -e "s/$NEWDAY2 $NEWYEAR2/$DAY2 $YEAR2/g" \
 		-e "s/$NEWDAY1/$DAY1/g" -e "s/$NEWDAY2/$DAY2/g" "$1"
@@ -77,6 +91,13 @@ run_script() {
 	home=$T/$name
 	mkdir -p "$home/state" "$home/dumps"
 	screen=$(sed -n 's/^# screen: *//p' "$keys" | head -n 1)
+	local setup
+	while IFS= read -r setup; do
+		# shellcheck disable=SC2086 # the words of the line are the arguments
+		HOME=$home XDG_STATE_HOME=$home/state "$PROG" --lab "$LAB" $setup \
+			>>"$home/setup.out" 2>&1 ||
+			{ echo "FAIL $name: setup '$setup' failed"; cat "$home/setup.out"; FAILS=$((FAILS + 1)); return; }
+	done < <(sed -n 's/^# setup: *//p' "$keys")
 	HOME=$home XDG_STATE_HOME=$home/state "$PROG" --lab "$LAB" --script "$keys" \
 		--dump-dir "$home/dumps" $screen >"$home/out" 2>&1
 	rc=$?
@@ -124,6 +145,18 @@ run_script() {
 			bad=1
 		fi
 	done <"$keys"
+	local after
+	while IFS= read -r after; do
+		if ! HOME=$home XDG_STATE_HOME=$home/state STATE=$home/state/nimadm-tui PROG=$PROG \
+			LAB=$LAB SIMDIR=$SIMDIR bash -c 'lab() {
+				NIMSIM_LAB=$LAB NIMSIM_STATE=$(echo "$STATE"/labs/*) "$SIMDIR/bin/nimsim" exec "$@"
+			}
+			'"$after" >>"$home/after.out" 2>&1; then
+			echo "FAIL $name: after: $after"
+			tail -5 "$home/after.out"
+			bad=1
+		fi
+	done < <(sed -n 's/^# after: *//p' "$keys")
 	if [ $bad -eq 0 ]; then
 		echo "ok   $name"
 	else
