@@ -89,8 +89,10 @@ struct prereq_view {
 	/* the request, with owned strings */
 	struct check_request req;
 	char *clients, *spot, *lpp_source, *cache_vg, *disks;
-	struct nimadm_params *job; /* job mode: what to start; NULL otherwise */
-	struct prereq_host *hosts; /* [0] is the master */
+	char *nfs_export;           /* the one --nfs-export of the dialog, or NULL */
+	const char *nfs_exports[1]; /* req.nfs_exports points here */
+	struct nimadm_params *job;  /* job mode: what to start; NULL otherwise */
+	struct prereq_host *hosts;  /* [0] is the master */
 	size_t nhosts;
 	struct check_run *run;
 	struct tui_source *src;
@@ -647,6 +649,10 @@ static void prereq_cli_argv(const struct prereq_view *v, struct strv *argv, int 
 	}
 	if (v->req.tl_update)
 		strv_push(argv, "-U");
+	for (size_t i = 0; i < v->req.nnfs_exports; i++) {
+		strv_push(argv, "--nfs-export");
+		strv_push(argv, v->req.nfs_exports[i]);
+	}
 }
 
 static void prereq_start(struct prereq_view *v)
@@ -775,6 +781,7 @@ static void prereq_view_free(struct prereq_view *v)
 	free(v->lpp_source);
 	free(v->cache_vg);
 	free(v->disks);
+	free(v->nfs_export);
 	params_free(&v->job);
 	free(v);
 }
@@ -835,6 +842,15 @@ static void prereq_open_view(const struct check_request *req, struct nimadm_para
 	v->req.lpp_source = v->lpp_source;
 	v->req.cache_vg = v->cache_vg;
 	v->req.disks = v->disks;
+	v->req.nfs_exports = NULL;
+	v->req.nnfs_exports = 0;
+	if (req->nnfs_exports > 0) {
+		/* the dialog names one; the CLI takes more */
+		v->nfs_export = xstrdup(req->nfs_exports[0]);
+		v->nfs_exports[0] = v->nfs_export;
+		v->req.nfs_exports = v->nfs_exports;
+		v->req.nnfs_exports = 1;
+	}
 	for (char *t = strtok(list, ", "); t != NULL; t = strtok(NULL, ", "))
 		strv_push(&clients, t);
 	free(list);
@@ -943,13 +959,19 @@ static const struct tui_field_def prereq_fields[] = {
 	  .choices = prereq_yesno,
 	  .def = "no",
 	  .help_id = "fields/tl_update" },
+	{ .id = "nfs_export",
+	  .label = "NFS export to write through ([CLIENT:]PATH)",
+	  .kind = TUI_FIELD_TEXT,
+	  .help_id = "fields/nfs_export",
+	  .max_len = 1023 },
 	{ .id = NULL },
 };
 
 /* The dialog's request; clients with ALL expanded from the inventory.
- * Strings are owned by *clients and the dialog. -1 with fe on a problem. */
+ * Strings are owned by *clients and the dialog; req->nfs_exports points to
+ * nfs_slot. -1 with fe on a problem. */
 static int prereq_request(struct tui_screen *d, struct check_request *req, char **clients,
-                          struct tui_field_error *fe)
+                          const char *nfs_slot[1], struct tui_field_error *fe)
 {
 	const char *given = tui_dialog_get(d, "clients");
 	char *copy = xstrdup(given), *t;
@@ -995,6 +1017,11 @@ static int prereq_request(struct tui_screen *d, struct check_request *req, char 
 	    *tui_dialog_get(d, "cache_vg") != '\0' ? tui_dialog_get(d, "cache_vg") : NULL;
 	req->disks = *tui_dialog_get(d, "disks") != '\0' ? tui_dialog_get(d, "disks") : NULL;
 	req->tl_update = strcmp(tui_dialog_get(d, "tl_update"), "yes") == 0;
+	nfs_slot[0] = tui_dialog_get(d, "nfs_export");
+	if (*nfs_slot[0] != '\0') {
+		req->nfs_exports = nfs_slot;
+		req->nnfs_exports = 1;
+	}
 	err_clear(&e);
 	if (check_request_validate(req, &e) != 0) {
 		const struct tui_field_def *f = prereq_fields;
@@ -1016,10 +1043,11 @@ static int prereq_request(struct tui_screen *d, struct check_request *req, char 
 static int prereq_submit(void *arg, struct tui_screen *d, struct tui_field_error *fe)
 {
 	struct check_request req;
+	const char *nfs_slot[1];
 	char *clients = NULL;
 
 	(void)arg;
-	if (prereq_request(d, &req, &clients, fe) != 0)
+	if (prereq_request(d, &req, &clients, nfs_slot, fe) != 0)
 		return -1;
 	prereq_open_view(&req, NULL);
 	free(clients);
@@ -1031,10 +1059,11 @@ static char *prereq_command(void *arg, struct tui_screen *d, struct tui_field_er
 	struct check_request req;
 	struct prereq_view v;
 	struct strv argv = { 0 };
+	const char *nfs_slot[1];
 	char *clients = NULL, *line, *safe;
 
 	(void)arg;
-	if (prereq_request(d, &req, &clients, fe) != 0)
+	if (prereq_request(d, &req, &clients, nfs_slot, fe) != 0)
 		return NULL;
 	memset(&v, 0, sizeof v);
 	v.req = req;
