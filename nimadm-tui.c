@@ -7,13 +7,15 @@
 #include "app.h"
 #include "cli.h"
 #include "engine.h"
+#include "monitor.h"
 
 #define NIMADM_TUI_VERSION "0.1"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: nimadm-tui [--lab FILE | --demo] [--state-dir DIR]\n"
-	           "                  [--script FILE [--dump-dir DIR]] [SCREEN | COMMAND [ARGS]]\n"
+	           "                  [--script FILE [--dump-dir DIR]] [--stall MINUTES]\n"
+	           "                  [SCREEN | COMMAND [ARGS]]\n"
 	           "\nWithout a command the main menu opens. Screens (fast paths):\n"
 	           "  migrate    Perform NIM Alternate Disk Migration\n"
 	           "  check      Check Migration Prerequisites (with arguments: the report)\n"
@@ -29,6 +31,7 @@ static void usage(FILE *f)
 struct tui_args {
 	const char *script;
 	const char *dump_dir;
+	const char *stall; /* --stall MINUTES, as given */
 };
 
 /* Takes --lab, --demo, --state-dir, --script, --dump-dir, --help and --version
@@ -60,6 +63,14 @@ static int global_options(struct cli *cli, struct tui_args *ta, int *argc, char 
 				ta->script = argv[++i];
 			else
 				ta->dump_dir = argv[++i];
+		} else if (strcmp(a, "--stall") == 0) {
+			if (i + 1 >= *argc) {
+				cli_error(cli, "option %s needs a value", a);
+				return -1;
+			}
+			ta->stall = argv[++i];
+		} else if (strncmp(a, "--stall=", 8) == 0) {
+			ta->stall = a + 8;
 		} else if (strncmp(a, "--script=", 9) == 0) {
 			ta->script = a + 9;
 		} else if (strncmp(a, "--dump-dir=", 11) == 0) {
@@ -128,6 +139,16 @@ static int run_tui(struct cli *cli, const struct tui_args *ta, const char *scree
 	st.script = ta->script;
 	st.dump_dir = ta->dump_dir;
 	st.log_file = argc == 3 ? argv[2] : NULL; /* logs FILE */
+	if (ta->stall != NULL) {
+		struct err e;
+		long minutes;
+		err_clear(&e);
+		if (tuiconf_parse_stall("--stall", ta->stall, &minutes, &e) != 0) {
+			cli_error(cli, "%s", e.msg);
+			return CLI_USAGE;
+		}
+		monitor_stall_option(minutes);
+	}
 	return tui_main_run(&st);
 }
 
@@ -150,6 +171,10 @@ int main(int argc, char **argv)
 	if (is_tui) {
 		cli.cmd = screen;
 		rc = run_tui(&cli, &ta, screen, argc, argv);
+	} else if (ta.stall != NULL) {
+		cli_error(&cli, "--stall sets the monitor's stall warning, not the %s command's",
+		          argv[1]);
+		return CLI_USAGE;
 	} else if (ta.script != NULL || ta.dump_dir != NULL) {
 		cli_error(&cli, "--script and --dump-dir drive the screens, not the %s command",
 		          argv[1]);

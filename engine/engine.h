@@ -29,5 +29,6 @@
 #include "postcheck.h"
 #include "prepare.h"
 #include "snapshot.h"
+#include "tuiconf.h"
 
 #endif

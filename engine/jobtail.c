@@ -5,15 +5,23 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TAIL_CHUNK        (64 * 1024)
 #define TAIL_MAX_PER_POLL (1024 * 1024)
+/* `state` is loaded again when it changed (a stat says so), and at least this
+ * often: a supervisor that died leaves it as it was, and only job_load()
+ * finds the job lost. */
+#define TAIL_RELOAD_MS 2000
 
 struct job_tail {
 	const struct site *site;
 	char id[JOB_ID_MAX];
 	char *path;
+	char *state_path;
+	struct stat state_st; /* `state` when last loaded (zeroed: load again) */
+	long long loaded_ms;  /* then (monotonic) */
 	struct job_tail_cb cb;
 	int fd;
 	int history;       /* still inside the output that existed at the start */
@@ -47,6 +55,7 @@ struct job_tail *job_tail_new(const struct site *site, const char *id, const str
 	t->site = site;
 	str_copy(t->id, id, sizeof t->id);
 	t->path = job_output_path(site, id);
+	t->state_path = xasprintf("%s/state", ji.dir);
 	if (cb != NULL)
 		t->cb = *cb;
 	t->fd = -1;
@@ -70,6 +79,7 @@ void job_tail_free(struct job_tail **tp)
 	sb_free(&t->partial);
 	job_info_free(&t->info);
 	free(t->path);
+	free(t->state_path);
 	free(t);
 	*tp = NULL;
 }
@@ -143,17 +153,35 @@ static int tail_read(struct job_tail *t)
 	return 0;
 }
 
+/* Whether `state` may differ from what was last loaded. */
+static int tail_state_changed(struct job_tail *t, struct stat *st)
+{
+	if (stat(t->state_path, st) != 0) {
+		memset(st, 0, sizeof *st);
+		return 1; /* not written yet, or going away: job_load() decides */
+	}
+	return st->st_ino != t->state_st.st_ino || st->st_dev != t->state_st.st_dev ||
+	       st->st_size != t->state_st.st_size || st->st_mtime != t->state_st.st_mtime ||
+	       st->st_mtim.tv_nsec != t->state_st.st_mtim.tv_nsec ||
+	       clock_ms() - t->loaded_ms >= TAIL_RELOAD_MS;
+}
+
 int job_tail_poll(struct job_tail *t)
 {
 	struct job_info ji;
+	struct stat st;
 
 	if (t->finished)
 		return 1;
 	/* State first, then output: a final state read before the last bytes
-	 * guarantees those bytes are seen by this very poll. */
-	if (job_load(t->site, t->id, &ji, NULL) == 0) {
+	 * guarantees those bytes are seen by this very poll. The state is
+	 * replaced atomically (a new inode), so an unchanged stat means an
+	 * unchanged state, and a poll costs two stats and a read. */
+	if (tail_state_changed(t, &st) && job_load(t->site, t->id, &ji, NULL) == 0) {
 		job_info_free(&t->info);
 		t->info = ji;
+		t->state_st = st;
+		t->loaded_ms = clock_ms();
 	}
 	tail_read(t);
 	if (job_status_is_final(t->info.status) && !t->behind) {

@@ -8,10 +8,13 @@
  *
  * Everything comes from the journal, never from memory of an earlier run: a
  * background timer looks at each active job's `state` and output.log about
- * ten times a second (a stat each; a file is read only when it changed, and
- * of output.log only its last few KiB), and at the jobs directory every two
- * seconds for new jobs. So the monitor's cost does not grow with how fast
- * the jobs print, and two TUIs show the same thing.
+ * ten times a second (a stat each; `state` is read only when it changed),
+ * and at the jobs directory every two seconds for new jobs. Only the job
+ * under the cursor shows its output, so only its output.log is read (its
+ * last few KiB, when it changed), and it is looked at every MON_WATCH_MS:
+ * new output is drawn as soon as it is seen, within the loop's 10 Hz
+ * throttle, instead of waiting for the next tick. So the monitor's cost does
+ * not grow with how fast the jobs print, and two TUIs show the same thing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +33,8 @@
 #define MON_TICK_MS       100
 #define MON_SCAN_MS       2000
 #define MON_LOST_CHECK_MS 2000
+/* How often the output of the job under the cursor is looked at (a stat). */
+#define MON_WATCH_MS 20
 /* How much of the end of output.log is read for its last line. */
 #define MON_TAIL_BYTES 8192
 /* Rows under the list: a rule, three lines about the job, the keys. */
@@ -39,6 +44,8 @@
 
 static monitor_clock_fn *mon_clock;
 static long mon_stall_s = MONITOR_STALL_DEFAULT_S;
+/* --stall gave the stall time: the next monitor saves it instead of loading */
+static int mon_stall_from_option;
 
 void monitor_set_clock(monitor_clock_fn *fn)
 {
@@ -63,6 +70,46 @@ void monitor_set_stall(long seconds)
 long monitor_stall(void)
 {
 	return mon_stall_s;
+}
+
+void monitor_stall_option(long minutes)
+{
+	monitor_set_stall(minutes * 60);
+	mon_stall_from_option = 1;
+}
+
+/* Saves the stall time in the state directory, for the next sessions. */
+static int mon_stall_save(const struct site *site, struct err *e)
+{
+	struct tuiconf c;
+
+	/* what else the file holds is kept; a file that does not parse is replaced */
+	tuiconf_load(site->state_dir, &c, NULL);
+	c.stall_min = mon_stall_s / 60;
+	return tuiconf_save(site->state_dir, &c, e);
+}
+
+int monitor_stall_load(const struct site *site, struct err *e)
+{
+	struct tuiconf c;
+	struct err why;
+
+	err_clear(&why);
+	if (mon_stall_from_option) {
+		mon_stall_from_option = 0;
+		if (mon_stall_save(site, &why) != 0) {
+			err_set(e, "The stall warning is set for this session only: %s", why.msg);
+			return -1;
+		}
+		return 0;
+	}
+	if (tuiconf_load(site->state_dir, &c, &why) != 0) {
+		err_set(e, "The saved settings are ignored: %s", why.msg);
+		return -1;
+	}
+	if (c.stall_min >= 0)
+		monitor_set_stall(c.stall_min * 60);
+	return 0;
 }
 
 const char *monitor_phase_short(int n)
@@ -165,7 +212,9 @@ const struct monitor_key monitor_keys[] = {
 	{ 'x', "x", "Cancel the job (asks first)" },
 	{ 'r', "r", "Resume a failed migration from its failed phase (a new job)" },
 	{ 'C', "C", "Clean up after a failure with nimadm -C (a new job)" },
-	{ 's', "s", "Set the stall warning: minutes without output (0 turns it off)" },
+	{ 's', "s",
+	  "Set the stall warning: minutes without output (0 turns it off; kept for the next "
+	  "sessions)" },
 	{ 'a', "a", "Show all jobs, or hide the finished ones (done, cancelled)" },
 	{ 0, NULL, NULL },
 };
@@ -173,8 +222,10 @@ const struct monitor_key monitor_keys[] = {
 struct mon_job {
 	struct job_info ji;
 	char *last_line;      /* the last line of output, escaped for display */
-	long long out_size;   /* output.log as last read (-1: not there) */
+	long long out_size;   /* output.log as last seen (-1: not there) */
 	long long out_mtime;  /* its mtime, epoch s */
+	long long line_size;  /* output.log's size when last_line was read (-1: never) */
+	long long line_mtime; /* and its mtime */
 	struct stat state_st; /* `state` as last loaded */
 	long long loaded_ms;  /* the last job_load (monotonic ms) */
 	int in_history;       /* its durations went into the estimate */
@@ -190,10 +241,12 @@ struct monitor {
 	size_t sel, top;
 	int list_rows;
 	unsigned timer;
-	long long last_scan; /* monotonic ms */
+	long long last_scan;    /* monotonic ms */
+	long long last_refresh; /* monotonic ms */
 	long long last_tick_s;
 	struct stat dir_st;
 	int hide_finished;
+	char *pending_error; /* shown by the first tick (the screen is not up before) */
 	struct jobact_history hist[NIMADM_CLIENT_TO_MKSYSB + 1];
 };
 
@@ -210,45 +263,54 @@ static int mon_stat_same(const struct stat *a, const struct stat *b)
 	       a->st_mtime == b->st_mtime && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* Reads the last line of output.log into j->last_line when the file changed.
- * Returns 1 when something changed. */
-static int mon_read_last_line(struct monitor *m, struct mon_job *j, int force)
+/* Looks at output.log (a stat): j->out_size and out_mtime. Returns 1 when it
+ * appeared or went away. */
+static int mon_stat_output(struct monitor *m, struct mon_job *j, struct stat *st)
 {
 	char *path = job_output_path(m->site, j->ji.id);
+	int there = stat(path, st) == 0, was = j->out_size != -1;
+
+	free(path);
+	j->out_size = there ? (long long)st->st_size : -1;
+	j->out_mtime = there ? (long long)st->st_mtime : 0;
+	return there != was;
+}
+
+/* Reads the last line of output.log into j->last_line when the file changed
+ * since it was last read (only its last few KiB). Returns 1 when something
+ * changed. */
+static int mon_read_last_line(struct monitor *m, struct mon_job *j, int force)
+{
 	char buf[MON_TAIL_BYTES];
 	struct stat st;
 	long long from;
 	ssize_t got;
 	size_t end, start;
+	char *path;
 	int fd;
 
-	if (stat(path, &st) != 0) {
-		free(path);
-		if (j->out_size == -1)
-			return 0;
-		j->out_size = -1;
+	if (!mon_stat_output(m, j, &st) && j->out_size == -1)
+		return 0;
+	if (j->out_size == -1) {
 		free(j->last_line);
 		j->last_line = NULL;
+		j->line_size = -1;
 		return 1;
 	}
-	if (!force && (long long)st.st_size == j->out_size &&
-	    (long long)st.st_mtime == j->out_mtime) {
-		free(path);
+	if (!force && j->out_size == j->line_size && j->out_mtime == j->line_mtime)
 		return 0;
-	}
-	j->out_mtime = (long long)st.st_mtime;
+	path = job_output_path(m->site, j->ji.id);
 	fd = open(path, O_RDONLY);
 	free(path);
 	if (fd < 0)
 		return 0;
-	from = (long long)st.st_size > (long long)sizeof buf
-	           ? (long long)st.st_size - (long long)sizeof buf
-	           : 0;
+	from = j->out_size > (long long)sizeof buf ? j->out_size - (long long)sizeof buf : 0;
 	got = pread(fd, buf, sizeof buf, (off_t)from);
 	close(fd);
 	if (got < 0)
 		return 0;
-	j->out_size = from + got;
+	j->line_size = from + got;
+	j->line_mtime = j->out_mtime;
 	end = (size_t)got;
 	/* the last line: its newline is not part of it, blank lines are skipped */
 	while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r'))
@@ -408,6 +470,14 @@ static void mon_select(struct monitor *m, size_t i)
 	m->sel = i;
 	j = mon_at(m, i);
 	str_copy(m->sel_id, j->ji.id, sizeof m->sel_id);
+	/* only the job under the cursor shows its output: read it now */
+	mon_read_last_line(m, j, 0);
+}
+
+/* The job under the cursor, or NULL. */
+static struct mon_job *mon_selected(struct monitor *m)
+{
+	return m->sel_id[0] != '\0' ? mon_find(m, m->sel_id) : NULL;
 }
 
 /* Looks at the jobs directory: new jobs are loaded, removed ones dropped.
@@ -436,6 +506,7 @@ static int mon_scan(struct monitor *m)
 		}
 		j = xcalloc(1, sizeof *j);
 		j->out_size = -1;
+		j->line_size = -1;
 		if (job_load(m->site, de->d_name, &j->ji, NULL) != 0) {
 			/* not a job (yet): job.ini is written first, so look again later */
 			mon_job_free(j);
@@ -449,7 +520,10 @@ static int mon_scan(struct monitor *m)
 				memset(&j->state_st, 0, sizeof j->state_st);
 			free(path);
 		}
-		mon_read_last_line(m, j, 1);
+		{
+			struct stat st;
+			mon_stat_output(m, j, &st);
+		}
 		mon_history_add(m, j);
 		if (m->n == m->cap) {
 			m->cap = m->cap ? m->cap * 2 : 16;
@@ -473,26 +547,30 @@ static int mon_scan(struct monitor *m)
 	return changed;
 }
 
-/* Whether the journal holds something an active job's row does not show yet. */
-static int mon_job_stale(struct monitor *m, struct mon_job *j)
+/* Whether the journal holds something an active job's row (or the detail
+ * of the job under the cursor) does not show yet. */
+static int mon_job_stale(struct monitor *m, struct mon_job *j, int selected)
 {
 	char *path;
 	struct stat st;
-	int stale = 0;
+	int stale = 0, there;
 
+	path = job_output_path(m->site, j->ji.id);
+	there = stat(path, &st) == 0;
+	free(path);
+	if (selected && (there ? (long long)st.st_size != j->line_size ||
+	                             (long long)st.st_mtime != j->line_mtime
+	                       : j->last_line != NULL))
+		return 1;
 	if (job_status_is_final(j->ji.status))
 		return 0;
+	if (there &&
+	    ((long long)st.st_size != j->out_size || (long long)st.st_mtime != j->out_mtime))
+		return 1;
 	path = xasprintf("%s/state", j->ji.dir);
 	if (stat(path, &st) == 0 && !mon_stat_same(&st, &j->state_st))
 		stale = 1;
 	free(path);
-	if (!stale) {
-		path = job_output_path(m->site, j->ji.id);
-		if (stat(path, &st) == 0 && ((long long)st.st_size != j->out_size ||
-		                             (long long)st.st_mtime != j->out_mtime))
-			stale = 1;
-		free(path);
-	}
 	return stale;
 }
 
@@ -501,7 +579,9 @@ static int mon_refresh(struct monitor *m, int force_scan)
 {
 	int changed = 0, resort = 0;
 	long long now = clock_ms();
+	struct mon_job *sel;
 
+	m->last_refresh = now;
 	if (force_scan || now - m->last_scan >= MON_SCAN_MS) {
 		resort = mon_scan(m);
 		changed |= resort;
@@ -514,7 +594,9 @@ static int mon_refresh(struct monitor *m, int force_scan)
 		int load;
 		if (job_status_is_final(j->ji.status))
 			continue;
-		changed |= mon_read_last_line(m, j, 0);
+		/* of the others, only when they last printed (for the stall warning) */
+		if (strcmp(j->ji.id, m->sel_id) != 0)
+			changed |= mon_stat_output(m, j, &st);
 		path = xasprintf("%s/state", j->ji.dir);
 		load = stat(path, &st) != 0 || !mon_stat_same(&st, &j->state_st) ||
 		       now - j->loaded_ms >= MON_LOST_CHECK_MS;
@@ -530,15 +612,32 @@ static int mon_refresh(struct monitor *m, int force_scan)
 		/* the cursor stays on its job (or, the first time, takes the first) */
 		mon_select(m, m->sel);
 	}
+	/* after its state: a job that just ended has written its last line */
+	if ((sel = mon_selected(m)) != NULL)
+		changed |= mon_read_last_line(m, sel, 0);
 	return changed;
 }
 
+/* Every MON_WATCH_MS: the output of the job under the cursor, and every
+ * MON_TICK_MS the whole journal. A change is drawn at once when the last
+ * draw is older than the loop's throttle (about 100 ms), else right after. */
 static void mon_tick(void *arg)
 {
 	struct monitor *m = arg;
 	long long now_s = monitor_now_ms() / 1000;
+	struct mon_job *sel;
+	int changed;
 
-	if (mon_refresh(m, 0))
+	if (m->pending_error != NULL) {
+		tui_error("%s", m->pending_error);
+		free(m->pending_error);
+		m->pending_error = NULL;
+	}
+	if (clock_ms() - m->last_refresh >= MON_TICK_MS)
+		changed = mon_refresh(m, 0);
+	else
+		changed = (sel = mon_selected(m)) != NULL && mon_read_last_line(m, sel, 0);
+	if (changed)
 		tui_screen_dirty(m->scr);
 	/* the clocks on the screen move once a second */
 	if (now_s != m->last_tick_s) {
@@ -555,12 +654,14 @@ static int mon_busy(void *arg, struct tui_screen *scr)
 	int busy = 0;
 
 	(void)scr;
+	if (m->pending_error != NULL)
+		return 1;
 	jobs = xasprintf("%s/jobs", m->site->state_dir);
 	if (stat(jobs, &st) == 0 && !mon_stat_same(&st, &m->dir_st))
 		busy = 1;
 	free(jobs);
 	for (size_t i = 0; i < m->n && !busy; i++)
-		busy = mon_job_stale(m, m->jobs[i]);
+		busy = mon_job_stale(m, m->jobs[i], strcmp(m->jobs[i]->ji.id, m->sel_id) == 0);
 	return busy;
 }
 
@@ -944,17 +1045,21 @@ static void mon_draw(void *arg, struct tui_screen *s, int rows, int cols)
 static void mon_stall_done(void *arg, const char *text)
 {
 	struct monitor *m = arg;
-	long long v = str_to_ll(text);
+	struct err e;
+	long v;
 
-	if (v < 0 || v > 7 * 24 * 60) {
-		tui_error("Stall warning: \"%s\" is not a number of minutes (0-10080).", text);
+	err_clear(&e);
+	if (tuiconf_parse_stall("Stall warning", text, &v, &e) != 0) {
+		tui_error("%s.", e.msg);
 		return;
 	}
-	monitor_set_stall((long)v * 60);
-	if (v == 0)
-		tui_message("Stall warning off.");
+	monitor_set_stall(v * 60);
+	if (mon_stall_save(m->site, &e) != 0)
+		tui_error("The stall warning is set for this session only: %s", e.msg);
+	else if (v == 0)
+		tui_message("Stall warning off (saved for the next sessions).");
 	else
-		tui_message("Jobs silent for more than %lld minute%s are flagged STALLED.", v,
+		tui_message("Stall warning after %ld minute%s (saved for the next sessions).", v,
 		            v == 1 ? "" : "s");
 	tui_screen_dirty(m->scr);
 }
@@ -1031,6 +1136,7 @@ static void mon_close(void *arg)
 	struct monitor *m = arg;
 
 	tui_timer_cancel(m->timer);
+	free(m->pending_error);
 	for (size_t i = 0; i < m->n; i++)
 		mon_job_free(m->jobs[i]);
 	free(m->jobs);
@@ -1053,14 +1159,18 @@ static const struct tui_view_def mon_def = {
 struct tui_screen *monitor_new(struct site *site)
 {
 	struct monitor *m = xcalloc(1, sizeof *m);
+	struct err e;
 
 	m->site = site;
 	m->scr = tui_view_new(&mon_def, m);
+	err_clear(&e);
+	if (monitor_stall_load(site, &e) != 0)
+		m->pending_error = xstrdup(e.msg);
 	mon_refresh(m, 1);
 	mon_sort(m);
 	mon_select(m, 0);
 	m->last_tick_s = monitor_now_ms() / 1000;
-	m->timer = tui_timer(MON_TICK_MS, TUI_TIMER_REPEAT | TUI_TIMER_BACKGROUND, mon_tick, m);
+	m->timer = tui_timer(MON_WATCH_MS, TUI_TIMER_REPEAT | TUI_TIMER_BACKGROUND, mon_tick, m);
 	return m->scr;
 }
 

@@ -31,6 +31,16 @@ long long monitor_now_ms(void);
  * it off. */
 void monitor_set_stall(long seconds);
 long monitor_stall(void);
+/* `--stall MINUTES` (validated with tuiconf_parse_stall()): the stall warning
+ * of this session, which the first monitor opened saves in the state
+ * directory (tui.ini) for the next ones. */
+void monitor_stall_option(long minutes);
+/* Uses the stall warning saved in site's state directory (the `s` key and
+ * --stall save it there), or, after monitor_stall_option(), saves that one
+ * instead. Returns -1 with e (a sentence for the operator) when the file
+ * cannot be read or written; the stall warning is then left as it was.
+ * monitor_new() calls it (and shows e). */
+int monitor_stall_load(const struct site *site, struct err *e);
 
 /* ---- the screens -------------------------------------------------------------- */
 

@@ -1,24 +1,41 @@
 #!/bin/bash
-# bench_monitor.sh: the monitor watching 32 concurrent migrations in the lab,
-# each printing as fast as the simulator can (NIMSIM_TIME_SCALE=0, an
-# lpp_source of BENCH_FILESETS filesets so phase 6 prints for a while).
-# Measures, while the 32 jobs print:
-#   - the TUI's CPU use (user + system time of the nimadm-tui process over the
-#     wall time, from /proc), target under 10% of one core;
-#   - how far the screen lags the output: the monitor shows the last line of
-#     the job under the cursor; a sampler records when output.log reached each
-#     size, and every capture of the screen (tmux capture-pane, every 50 ms)
-#     shows a line of the job (found in output.log: lines that occur more
-#     than once are not used); the screen lags by how long output.log had held
-#     a later line that is not blank (capture time - when it was first
-#     written; 0 when the line shown is still the last). Target: the 90th
-#     percentile under 200 ms (the median, the maximum and how often and how
-#     far the screen was behind are reported too).
-# The terminal is a detached tmux window of 160x45 (every job on the screen).
-# The simulated jobs run at the monitor's priority; BENCH_NICE=10 runs them
-# niced, closer to a real master, whose nimadm processes mostly wait on the
-# clients, NFS and installp instead of taking every cycle as the simulator at
-# time scale 0 does.
+# bench_monitor.sh: the monitor (`nimadm-tui monitor`, a detached tmux window
+# of 160x45, every job on the screen) watching BENCH_JOBS (32) migrations that
+# run at the same time in the lab, each printing as fast as the simulator can
+# (NIMSIM_TIME_SCALE=0, an lpp_source of BENCH_FILESETS filesets so phase 6
+# prints for a while). The jobs are queued first and released together (the
+# benchmark holds the only running slot while it submits them), so all of
+# them print at once. They are released once the TUI has read the NIM
+# inventory it reads when it starts (for its pick lists; it waits until the
+# TUI has run no command for 2 s): while that runs, its few hundred simulated
+# commands are the TUI's own children, in its session and scheduling group,
+# and on 2 cores they hold the TUI off the CPU for up to a second or two.
+# BENCH_DURING_INVENTORY=1 releases the jobs at once, to measure that case.
+#
+# What it measures, over the time the jobs print (from their release until
+# the last one ends):
+#   - CPU: user + system time of the nimadm-tui process (from /proc) over the
+#     wall time, in percent of one core. Target: under 10%.
+#   - Screen lag: how far what the operator sees is behind what the job
+#     under the cursor has printed. The monitor shows that job's last line
+#     ("Output 0s ago: ..."). A thread records when each output.log reached
+#     each size (every 5 ms); every 50 ms the screen is captured
+#     (tmux capture-pane, so tmux's own delay counts, as a terminal's would);
+#     the line shown is found in output.log (lines that occur more than once
+#     are not used) and the capture lags by how long output.log had already
+#     held a later line that is not blank (capture time - when that line was
+#     first seen; 0 while the line shown is still the last). Only captures
+#     taken while that job was still printing count. The figures are lower
+#     bounds by up to the 5 ms sampling step. Reported: p50, p90, p99, max.
+#     Target: the 99th percentile under 200 ms. The maximum is reported, not
+#     judged: with the jobs at the monitor's own priority, 32 processes that
+#     never wait take both cores, and the scheduler alone can hold the TUI or
+#     tmux off the CPU for a few hundred ms now and then. BENCH_NICE=10 runs
+#     the jobs niced, closer to a real master, whose nimadm processes mostly
+#     wait on the clients, NFS and installp; BENCH_TARGET=max judges the
+#     maximum instead (for a run with BENCH_NICE=10).
+# The Home key is sent every second, to keep the cursor on the oldest job
+# still running.
 # Exits 1 when a target is missed; BENCH_VERBOSE=1 prints the samples.
 set -u
 SRC=${NIMADM_TUI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -28,13 +45,19 @@ SIMDIR=${NIMADM_TUI_SIMDIR:-$BUILD/sim}
 JOBS=${BENCH_JOBS:-32}
 FILESETS=${BENCH_FILESETS:-8000}
 NICE=${BENCH_NICE:-0}
-TARGET_CPU=10   # percent of one core
-TARGET_LAG=200  # ms, 90th percentile
+JUDGE=${BENCH_TARGET:-p99} # p99 or max
+TARGET_CPU=10              # percent of one core
+TARGET_LAG=200             # ms
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench_monitor.XXXXXX")
 SOCK="$T/tmux.sock"
 SD="$T/state"
 LAB="$T/bench.lab"
 
+case "$JUDGE" in p99 | max) ;; *)
+	echo "FAIL: BENCH_TARGET must be p99 or max"
+	exit 1
+	;;
+esac
 for tool in tmux python3; do
 	command -v $tool >/dev/null || { echo "SKIP: no $tool"; exit 0; }
 done
@@ -43,7 +66,9 @@ done
 [ -r /proc/self/stat ] || { echo "SKIP: no /proc to read CPU times from"; exit 0; }
 
 tm() { tmux -S "$SOCK" "$@"; }
+SAMPLER=
 cleanup() {
+	[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null
 	tm kill-server 2>/dev/null
 	# nothing may outlive the benchmark: cancel what still runs
 	for d in "$SD"/jobs/*; do
@@ -73,8 +98,9 @@ EOF
 export NIMSIM_TIME_SCALE=0 NIMADM_TUI_SIMDIR="$SIMDIR"
 nt() { "$PROG" --lab "$LAB" --state-dir "$SD" "$@"; }
 nt lab reset >/dev/null || { echo "FAIL: the bench lab does not load"; exit 1; }
-mkdir -p "$SD"
-echo "$JOBS" >"$SD/max_jobs"
+mkdir -p "$SD/slots"
+# one running slot, which the sampler holds until every job is queued
+echo 1 >"$SD/max_jobs"
 
 # The monitor first, on an empty journal: the jobs appear while it watches.
 tm -f /dev/null new-session -d -s bench -x 160 -y 45 \
@@ -85,15 +111,20 @@ for ((i = 0; i < 500; i++)); do
 done
 TUI_PID=$(tm display-message -p -t bench '#{pane_pid}')
 
-# The sampler starts first and watches while the jobs are submitted and run.
 python3 - "$SOCK" "$SD" "$TUI_PID" "$TARGET_CPU" "$TARGET_LAG" "${BENCH_VERBOSE:-0}" "$JOBS" \
-	>"$T/result" <<'EOF' &
-import os, re, subprocess, sys, time
-sock, sd, pid, target_cpu, target_lag, verbose, njobs = sys.argv[1:8]
+	"$T" "$JUDGE" "${BENCH_DURING_INVENTORY:-0}" >"$T/result" <<'EOF' &
+import fcntl, os, re, subprocess, sys, threading, time
+sock, sd, pid, target_cpu, target_lag, verbose, njobs, tmp, judge, during = sys.argv[1:11]
+during_inventory = during == "1"
 pid, target_cpu, target_lag = int(pid), float(target_cpu), float(target_lag)
 verbose, njobs = verbose == "1", int(njobs)
 tick = os.sysconf("SC_CLK_TCK")
 jobs_dir = os.path.join(sd, "jobs")
+
+# Hold the only running slot: the jobs queue until every one is submitted.
+gate = open(os.path.join(sd, "slots", "0.lock"), "a+")
+fcntl.lockf(gate, fcntl.LOCK_EX)
+open(os.path.join(tmp, "gate.held"), "w").close()
 
 def cpu():
     with open("/proc/%d/stat" % pid) as f:
@@ -115,16 +146,45 @@ def statuses():
             out[j] = "?"
     return out
 
+def tui_children():
+    n = 0
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    n += int(f.read().rsplit(")", 1)[1].split()[1]) == pid
+            except (OSError, ValueError, IndexError):
+                pass
+    return n
+
 final = ("succeeded", "failed", "cancelled", "lost")
+deadline = time.monotonic() + 900
+while not os.path.exists(os.path.join(tmp, "submitted")) and time.monotonic() < deadline:
+    time.sleep(0.05)
+# The TUI reads the NIM inventory when it starts (for its pick lists): wait
+# until it has run no command for 2 s, unless told to measure during it.
+inv_start, quiet_since = time.monotonic(), time.monotonic()
+while not during_inventory and time.monotonic() - quiet_since < 2 and \
+        time.monotonic() < deadline:
+    if tui_children() > 0:
+        quiet_since = time.monotonic()
+    time.sleep(0.1)
+inv_wait = time.monotonic() - inv_start
+with open(os.path.join(sd, "max_jobs"), "w") as f:
+    f.write("%d\n" % njobs)
+gate.close()  # the queue opens: every supervisor looks at its slot twice a second
+
 sizes = {}     # job -> [(t, size)] each time the size changed
 captures = []  # (t, job, line)
-start_wall, start_cpu = time.monotonic(), cpu()
-deadline = start_wall + 600
-last_capture = last_home = last_status = 0
-while time.monotonic() < deadline:
-    now = time.monotonic()
-    if os.path.isdir(jobs_dir):
-        for j in os.listdir(jobs_dir):
+stop = False
+
+def watch_sizes():
+    names, listed = [], 0
+    while not stop:
+        now = time.monotonic()
+        if now - listed > 0.5:
+            names, listed = os.listdir(jobs_dir), now
+        for j in names:
             try:
                 s = os.stat(os.path.join(jobs_dir, j, "output.log")).st_size
             except OSError:
@@ -132,6 +192,14 @@ while time.monotonic() < deadline:
             v = sizes.setdefault(j, [])
             if not v or v[-1][1] != s:
                 v.append((now, s))
+        time.sleep(0.005)
+
+watcher = threading.Thread(target=watch_sizes, daemon=True)
+watcher.start()
+start_wall, start_cpu = time.monotonic(), cpu()
+last_capture = last_home = last_status = 0
+while time.monotonic() < deadline:
+    now = time.monotonic()
     if now - last_home >= 1:
         # keep the cursor on the oldest job still running (the list's top)
         last_home = now
@@ -150,14 +218,19 @@ while time.monotonic() < deadline:
         st = statuses()
         if len(st) >= njobs and all(s in final for s in st.values()):
             break
-    time.sleep(0.002)
+    time.sleep(0.01)
 end_wall, end_cpu = time.monotonic(), cpu()
+stop = True
+watcher.join()
 st = statuses()
 
 # A screen lags by how long its job had printed more than the line shown.
 lags = []
 texts = {}
 for t, job, line in captures:
+    v = sizes.get(job, [])
+    if not v or t > v[-1][0]:
+        continue  # that job had stopped printing
     if job not in texts:
         try:
             with open(os.path.join(jobs_dir, job, "output.log"), "rb") as f:
@@ -176,7 +249,7 @@ for t, job, line in captures:
     nxt = hits[0] + 1
     while nxt < len(data) and data[nxt:nxt + 1] in (b"\n", b"\r", b" "):
         nxt += 1
-    newer = next((ts for ts, size in sizes.get(job, []) if size > nxt), None)
+    newer = next((ts for ts, size in v if size > nxt), None)
     lag = max(0.0, (t - newer) * 1000) if newer is not None and newer < t else 0.0
     lags.append(lag)
     if verbose:
@@ -185,26 +258,33 @@ for t, job, line in captures:
 wall = end_wall - start_wall
 cpu_pct = 100 * (end_cpu - start_cpu) / wall if wall > 0 else 0
 done = sum(1 for s in st.values() if s == "succeeded")
-print("jobs: %d, %d succeeded; watched for %.1f s, %d screens captured" %
+if during_inventory:
+    print("released while the TUI was still reading the NIM inventory")
+else:
+    print("released %.1f s after the last job was queued, once the TUI had read the NIM "
+          "inventory" % inv_wait)
+print("jobs: %d, %d succeeded; they printed for %.1f s, %d screens captured" %
       (len(st), done, wall, len(captures)))
 print("TUI CPU: %.1f%% of one core (target < %.0f%%)" % (cpu_pct, target_cpu))
 rc = 0
 if cpu_pct >= target_cpu:
     rc = 1
-if lags:
+if len(lags) >= 20:
     lags.sort()
-    med = lags[len(lags) // 2]
-    p90 = lags[min(len(lags) - 1, len(lags) * 9 // 10)]
+    def pct(p):
+        return lags[min(len(lags) - 1, (len(lags) * p + 99) // 100 - 1)]
     behind = [x for x in lags if x > 0]
-    print("screen lag: median %.0f ms, 90th percentile %.0f ms, max %.0f ms over %d samples"
-          " (target: 90th percentile < %.0f ms)" % (med, p90, lags[-1], len(lags), target_lag))
+    print("screen lag over %d samples: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms"
+          " (target: %s < %.0f ms)" % (len(lags), pct(50), pct(90), pct(99), lags[-1],
+                                       judge, target_lag))
     if behind:
         print("  behind in %d of %d samples, by %.0f ms (median of those)" %
               (len(behind), len(lags), behind[len(behind) // 2]))
-    if p90 >= target_lag:
+    judged = lags[-1] if judge == "max" else pct(99)
+    if judged >= target_lag:
         rc = 1
 else:
-    print("screen lag: no usable samples")
+    print("screen lag: too few usable samples (%d)" % len(lags))
     rc = 1
 if done != len(st) or len(st) < njobs:
     print("not every job succeeded: %s" % sorted(set(st.values())))
@@ -213,6 +293,11 @@ print("result: %s" % ("targets met" if rc == 0 else "TARGET MISSED"))
 sys.exit(rc)
 EOF
 SAMPLER=$!
+for ((i = 0; i < 500; i++)); do
+	[ -e "$T/gate.held" ] && break
+	sleep 0.02
+done
+[ -e "$T/gate.held" ] || { echo "FAIL: the sampler did not start"; exit 1; }
 
 t0=$(date +%s.%N)
 for ((c = 1; c <= JOBS; c++)); do
@@ -221,8 +306,10 @@ for ((c = 1; c <= JOBS; c++)); do
 		>/dev/null 2>&1 || echo "job $c did not start"
 done
 t1=$(date +%s.%N)
+: >"$T/submitted"
 wait $SAMPLER
 rc=$?
-echo "submitted $JOBS jobs in $(python3 -c "print('%.1f' % ($t1 - $t0))") s"
+SAMPLER=
+echo "queued $JOBS jobs in $(python3 -c "print('%.1f' % ($t1 - $t0))") s (nice $NICE), then released them together"
 cat "$T/result"
 exit $rc

@@ -87,6 +87,9 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* Writes a file in the site's state directory. */
+static void write_file_in(struct fx *f, const char *name, const char *text);
+
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
@@ -266,6 +269,15 @@ static void make_job(struct fx *f, const struct jdef *j, pid_t pid)
 		}
 		path = xasprintf("%s/output.log", dir);
 		write_file(path, text);
+		{
+			/* the output's mtime is when the job last printed, as the pinned
+			 * clock has it (the monitor reads it for the stall warning) */
+			long long last = strcmp(j->status, "waiting") == 0 ? NOW_S - j->started_ago
+			                 : j->ended                        ? ended
+			                                                   : NOW_S - j->quiet;
+			struct timespec ts[2] = { { (time_t)last, 0 }, { (time_t)last, 0 } };
+			assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+		}
 		free(path);
 		free(text);
 	}
@@ -624,6 +636,77 @@ static void test_monitor_stall_time_is_set_with_s(void **state)
 	assert_int_equal(monitor_stall(), 30 * 60);
 }
 
+/* The state directory's tui.ini as the monitor left it. */
+static long saved_stall(struct fx *f)
+{
+	struct tuiconf c;
+	struct err e;
+
+	err_clear(&e);
+	if (tuiconf_load(f->site->state_dir, &c, &e) != 0)
+		fail_msg("tui.ini: %s", e.msg);
+	return c.stall_min;
+}
+
+static void test_monitor_stall_time_set_with_s_is_used_by_the_next_session(void **state)
+{
+	struct fx *f = *state;
+
+	make_lab_jobs(f);
+	assert_int_equal(saved_stall(f), -1);
+	run_inline(f, OPEN_MONITOR, NULL, "s C-u \"30\" Enter\n:dump set\n");
+	assert_dump_has(f, "set", "(saved for the next sessions)");
+	assert_int_equal(saved_stall(f), 30);
+	/* a new session (a fresh process has the default) reads it back */
+	monitor_set_stall(MONITOR_STALL_DEFAULT_S);
+	run_inline(f, OPEN_MONITOR, NULL, ":dump next\n");
+	assert_dump_has(f, "next", "Stall warning after 30m without output.");
+	assert_dump_has(f, "next", "aixbat01   migrate   running");
+	assert_int_equal(monitor_stall(), 30 * 60);
+	/* a bad value changes nothing, on screen or on disk */
+	run_inline(f, OPEN_MONITOR, NULL, "s C-u \"-5\" Enter\n:dump bad\n");
+	assert_dump_has(f, "bad", "Stall warning: \"-5\" is not a number of minutes");
+	assert_int_equal(saved_stall(f), 30);
+}
+
+static void test_monitor_stall_option_is_used_and_saved(void **state)
+{
+	struct fx *f = *state;
+
+	make_lab_jobs(f);
+	/* --stall 0 wins over what was saved, and is saved in its place */
+	write_file_in(f, "tui.ini", "[monitor]\nstall_minutes = 30\n");
+	monitor_stall_option(0);
+	run_inline(f, OPEN_MONITOR, NULL, ":dump off\n");
+	assert_dump_has(f, "off", "Stall warning off.");
+	assert_dump_has(f, "off", "aixbat01   migrate   running");
+	assert_int_equal(saved_stall(f), 0);
+	monitor_set_stall(MONITOR_STALL_DEFAULT_S);
+	run_inline(f, OPEN_MONITOR, NULL, ":dump again\n");
+	assert_dump_has(f, "again", "Stall warning off.");
+}
+
+static void test_monitor_reports_a_saved_stall_time_it_cannot_use(void **state)
+{
+	struct fx *f = *state;
+
+	make_lab_jobs(f);
+	write_file_in(f, "tui.ini", "[monitor]\nstall_minutes = forever\n");
+	/* the screen is up before it can carry the error: the first tick shows it */
+	run_inline(f, OPEN_MONITOR, NULL, ":wait-idle\n:dump bad\n");
+	assert_dump_has(f, "bad", "The saved settings are ignored:");
+	/* the default applies */
+	assert_dump_has(f, "bad", "aixbat01   migrate   STALLED");
+}
+
+static void write_file_in(struct fx *f, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", f->site->state_dir, name);
+
+	write_file(path, text);
+	free(path);
+}
+
 static void test_jobview_refuses_pause_of_a_single_call_job(void **state)
 {
 	struct fx *f = *state;
@@ -941,6 +1024,13 @@ int main(void)
 		    test_monitor_reports_a_job_lost_when_its_supervisor_dies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_monitor_stall_time_is_set_with_s, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_monitor_stall_time_set_with_s_is_used_by_the_next_session, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_stall_option_is_used_and_saved, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_monitor_reports_a_saved_stall_time_it_cannot_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobview_refuses_pause_of_a_single_call_job,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobview_cancel_asks_first_and_f3_keeps_the_job,
