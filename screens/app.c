@@ -25,6 +25,7 @@ static struct app_state {
 	struct inventory *inv;
 	char *inv_error;
 	struct inventory_load *load;
+	int inv_asked; /* a load was started once (app_inventory_want) */
 	struct app_watch *watches;
 	size_t nwatches;
 	unsigned next_watch;
@@ -248,10 +249,13 @@ static void app_inventory_done(void *arg, struct inventory *inv, const struct er
 	tui_set_dirty();
 }
 
-/* F2 on any screen: read the inventory again (the screens keep the old one meanwhile). */
+/* F2 on any screen: read the inventory again (the screens keep the old one meanwhile).
+ * Nothing when it was never wanted (the monitor and the log viewer do not need it). */
 static void app_on_refresh(void *arg)
 {
 	(void)arg;
+	if (!app.inv_asked)
+		return;
 	if (app.load != NULL) {
 		tui_message("The NIM inventory is being read...");
 		return;
@@ -271,6 +275,7 @@ void app_inventory_refresh(void)
 
 	if (app.site == NULL || app.load != NULL)
 		return;
+	app.inv_asked = 1;
 	/* everything: the lpp_sources' levels come from their fileset lists */
 	memset(&o, 0, sizeof o);
 	err_clear(&e);
@@ -283,13 +288,21 @@ void app_inventory_refresh(void)
 	}
 }
 
+void app_inventory_want(void)
+{
+	if (!app.inv_asked)
+		app_inventory_refresh();
+}
+
 const struct inventory *app_inventory(void)
 {
+	app_inventory_want();
 	return app.inv;
 }
 
 int app_inventory_loading(void)
 {
+	app_inventory_want();
 	return app.load != NULL;
 }
 
@@ -397,7 +410,7 @@ void app_setup(struct site *site)
 	if (tui_log_path() != NULL)
 		cmdset_set_observer(site->set, &app_cmdlog_observer);
 	tui_on_refresh(app_on_refresh, NULL);
-	app_inventory_refresh();
+	/* the inventory is read when a screen first wants it (app_inventory_want) */
 }
 
 void app_shutdown(void)

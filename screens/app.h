@@ -53,8 +53,8 @@ int tui_main_known_screen(const char *screen);
 /* ---- app.c: the application state --------------------------------------- */
 
 /* Sets up the state for an opened site (borrowed: it must outlive
- * app_shutdown()); registers the site's command set as a loop source and
- * starts loading the inventory. Call after tui_init(). */
+ * app_shutdown()); registers the site's command set as a loop source. The
+ * inventory is not read yet. Call after tui_init(). */
 void app_setup(struct site *site);
 /* Cancels background work and frees the state (before tui_end()). */
 void app_shutdown(void);
@@ -62,10 +62,15 @@ void app_shutdown(void);
 /* The site (master, command set, state directory). */
 struct site *app_site(void);
 
+/* Starts the first load of the inventory unless one was started already.
+ * The menus and dialogs call it when they open, so their pick lists are ready;
+ * the monitor and the log viewer never do: on a busy master its few hundred
+ * commands would take the CPU from the screen they watch. */
+void app_inventory_want(void);
 /* The inventory: NULL until the first load has finished (or when it
- * failed: see app_inventory_error()). */
+ * failed: see app_inventory_error()). Starts the first load when none was. */
 const struct inventory *app_inventory(void);
-/* 1 while a load is running. */
+/* 1 while a load is running (starts the first load when none was). */
 int app_inventory_loading(void);
 /* Why the last load failed (NULL when it did not). */
 const char *app_inventory_error(void);

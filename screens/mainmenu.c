@@ -138,6 +138,8 @@ static void mainmenu_select(void *arg, struct tui_screen *menu, const struct tui
 void app_open_menu(const char *menu_id)
 {
 	mainmenu_build();
+	/* the dialogs behind the menus pick from NIM: read it while the operator chooses */
+	app_inventory_want();
 	if (menu_id == NULL || strcmp(menu_id, "main") == 0)
 		tui_push(tui_menu_new(&mainmenu_def, NULL));
 	else if (strcmp(menu_id, "mksysb") == 0)

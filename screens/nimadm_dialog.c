@@ -524,6 +524,7 @@ void app_open_nimadm(enum nimadm_mode mode, const struct nimadm_params *preset)
 	struct tui_dialog_def *def;
 	struct tui_screen *d;
 
+	app_inventory_want();
 	if ((int)mode < 0 || mode >= NIMADM_MODE_COUNT)
 		return;
 	def = &nd_defs[mode];

@@ -1101,6 +1101,7 @@ void app_open_prereq(const struct nimadm_params *preset)
 	struct prereq_dialog *pd = xcalloc(1, sizeof *pd);
 	struct tui_screen *d;
 
+	app_inventory_want();
 	pd->form.mode = NIMADM_MIGRATE;
 	d = tui_dialog_new(&prereq_dialog_def, pd);
 	if (preset != NULL) {
