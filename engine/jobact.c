@@ -1,6 +1,7 @@
 /* jobact.c: submitting parameters as jobs, resume and cleanup jobs, the estimate of time left. */
 #include "jobact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,14 +131,93 @@ int jobact_resume_phase(const struct job_info *ji, const struct phase_state *ps,
 	return phase;
 }
 
+/* Whether b was created after a (the journal's order: created, then id). */
+static int jobact_is_later(const struct job_info *a, const struct job_info *b)
+{
+	if (a->created != b->created)
+		return b->created > a->created;
+	return strcmp(b->id, a->id) > 0;
+}
+
+int jobact_resume_undone_by(const struct job_info *ji, const struct job_info *later,
+                            char why[JOBACT_WHY_MAX])
+{
+	const char *how = ji->status == JOB_CANCELLED ? "was cancelled"
+	                  : ji->status == JOB_LOST    ? "was lost"
+	                                              : "failed";
+	int cleanup;
+
+	if (later == ji || strcmp(later->id, ji->id) == 0 || !jobact_is_later(ji, later))
+		return 0;
+	if (ji->client == NULL || later->client == NULL || strcmp(ji->client, later->client) != 0)
+		return 0;
+	cleanup = later->mode != NULL && strcmp(later->mode, "cleanup") == 0;
+	/* a job that never started changed nothing on the client */
+	if ((!cleanup && !jobact_is_migration(later->mode)) || later->started <= 0)
+		return 0;
+	if (cleanup && later->status == JOB_SUCCEEDED)
+		snprintf(why, JOBACT_WHY_MAX,
+		         "job %s (nimadm -C) cleaned it up after it %s: start a new migration",
+		         later->id, how);
+	else if (cleanup && !job_status_is_final(later->status))
+		snprintf(why, JOBACT_WHY_MAX,
+		         "job %s (nimadm -C) is cleaning it up after it %s: start a new migration "
+		         "once that ends",
+		         later->id, how);
+	else if (cleanup)
+		snprintf(why, JOBACT_WHY_MAX,
+		         "job %s (nimadm -C) began to clean it up after it %s and %s: clean up "
+		         "again, then start a new migration",
+		         later->id, how,
+		         later->status == JOB_FAILED ? "failed" : job_status_name(later->status));
+	else if (later->status == JOB_SUCCEEDED)
+		snprintf(why, JOBACT_WHY_MAX,
+		         "job %s, a later migration of %s, succeeded: nothing to resume", later->id,
+		         later->client);
+	else if (!job_status_is_final(later->status))
+		snprintf(why, JOBACT_WHY_MAX,
+		         "job %s, a later migration of %s, is under way: follow that job",
+		         later->id, later->client);
+	else
+		snprintf(why, JOBACT_WHY_MAX,
+		         "job %s, a later migration of %s, ran after it: resume that job or start "
+		         "a new migration",
+		         later->id, later->client);
+	return 1;
+}
+
+int jobact_resume_check(const struct site *site, const struct job_info *ji,
+                        const struct phase_state *ps, char why[JOBACT_WHY_MAX])
+{
+	struct job_info *jobs;
+	const char *w;
+	struct err e;
+	size_t n;
+	int phase = jobact_resume_phase(ji, ps, &w);
+
+	str_copy(why, w, JOBACT_WHY_MAX);
+	if (phase == 0)
+		return 0;
+	err_clear(&e);
+	if (job_list(site, &jobs, &n, &e) != 0) {
+		snprintf(why, JOBACT_WHY_MAX, "the journal cannot be read: %.200s", e.msg);
+		return 0;
+	}
+	for (size_t i = 0; i < n && phase > 0; i++)
+		if (jobact_resume_undone_by(ji, &jobs[i], why))
+			phase = 0;
+	job_list_free(&jobs, n);
+	return phase;
+}
+
 int jobact_resume(struct site *site, const struct job_info *ji, int from_phase, char id[JOB_ID_MAX],
                   struct err *e)
 {
 	struct nimadm_params *p;
-	const char *why;
+	char why[JOBACT_WHY_MAX];
 	int rc;
 
-	if (jobact_resume_phase(ji, NULL, &why) == 0) {
+	if (jobact_resume_check(site, ji, NULL, why) == 0) {
 		err_set(e, "job %s cannot be resumed: %s", ji->id, why);
 		return -1;
 	}

@@ -40,8 +40,24 @@ int jobact_submit(struct site *site, const struct nimadm_params *p, int step, in
  * view of the job's output: its failed phase wins over the journal's phase.
  */
 int jobact_resume_phase(const struct job_info *ji, const struct phase_state *ps, const char **why);
+/* Room for a refusal that names a job (jobact_resume_check). */
+#define JOBACT_WHY_MAX 256
+/*
+ * Whether later, another job of ji's client created after it, took away what
+ * a resume of ji would continue from: a cleanup (nimadm -C) or a migration
+ * that got past its start (a cleanup that failed may have removed part of
+ * it too). 1 with why (one line: that job and what to do), else 0.
+ */
+int jobact_resume_undone_by(const struct job_info *ji, const struct job_info *later,
+                            char why[JOBACT_WHY_MAX]);
+/* jobact_resume_phase() with the journal: 0 also when a later job of the
+ * client undid what the resume would continue from (the first such job is
+ * named). why gets the reason ("" when it can be resumed). */
+int jobact_resume_check(const struct site *site, const struct job_info *ji,
+                        const struct phase_state *ps, char why[JOBACT_WHY_MAX]);
 /* Submits the resume: the saved parameters (without -P), phases from_phase
- * to 12 one call each. 0, or -1 with e. */
+ * to 12 one call each. Refused (nothing started) when jobact_resume_check()
+ * refuses. 0, or -1 with e. */
 int jobact_resume(struct site *site, const struct job_info *ji, int from_phase, char id[JOB_ID_MAX],
                   struct err *e);
 

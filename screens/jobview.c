@@ -22,8 +22,9 @@
 
 #define JV_KEEP       5000 /* lines of output kept for the tail */
 #define JV_LINE_KEEP  1024 /* bytes of a line kept (the log viewer shows all) */
-#define JV_TICK_MS    100
-#define JV_CATCHUP_MS 1 /* a backlog is read in steps this far apart */
+#define JV_TICK_MS    20   /* output.log is looked at (a stat), as in the monitor */
+#define JV_STATE_MS   100  /* and `state` (a stat) */
+#define JV_CATCHUP_MS 1    /* a backlog is read in steps this far apart */
 
 const struct monitor_key jobview_keys[] = {
 	{ '\t', "Tab", "Switch the lower pane between the output and the messages" },
@@ -65,6 +66,8 @@ struct jobview {
 	int pane_rows;
 	unsigned timer, catchup;
 	long long last_tick_s;
+	long long state_ms;           /* when `state` was last looked at (monotonic ms) */
+	char *pending_error;          /* shown by the first tick (the screen is not up before) */
 	struct stat out_st, state_st; /* what the last poll saw (headless idle) */
 	struct jobact_history hist;   /* this site's finished runs of the job's mode */
 };
@@ -152,14 +155,25 @@ static int jv_same(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* Whether the journal changed since the last poll. */
-static int jv_changed(struct jobview *v)
+/* Whether the journal changed since the last poll: output.log, and `state`
+ * too when state_too (one stat each; the tail is read only on a change). */
+static int jv_changed(struct jobview *v, int state_too)
 {
 	struct stat o = v->out_st, s = v->state_st;
+	char *path = job_output_path(v->site, v->id);
 	int changed;
 
-	jv_stat(v);
-	changed = !jv_same(&o, &v->out_st) || !jv_same(&s, &v->state_st);
+	if (stat(path, &v->out_st) != 0)
+		memset(&v->out_st, 0, sizeof v->out_st);
+	free(path);
+	changed = !jv_same(&o, &v->out_st);
+	if (state_too && !changed) {
+		path = xasprintf("%s/jobs/%s/state", v->site->state_dir, v->id);
+		if (stat(path, &v->state_st) != 0)
+			memset(&v->state_st, 0, sizeof v->state_st);
+		free(path);
+		changed = !jv_same(&s, &v->state_st);
+	}
 	v->out_st = o;
 	v->state_st = s;
 	return changed;
@@ -169,8 +183,16 @@ static void jv_tick(void *arg)
 {
 	struct jobview *v = arg;
 	long long now_s = monitor_now_ms() / 1000;
+	int state_too = clock_ms() - v->state_ms >= JV_STATE_MS;
 
-	if (!v->finished && jv_changed(v))
+	if (v->pending_error != NULL) {
+		tui_error("%s", v->pending_error);
+		free(v->pending_error);
+		v->pending_error = NULL;
+	}
+	if (state_too)
+		v->state_ms = clock_ms();
+	if (!v->finished && jv_changed(v, state_too))
 		jv_poll(v);
 	else if (!v->finished && now_s % 2 == 0 && now_s != v->last_tick_s)
 		jv_poll(v); /* a supervisor that died changes nothing: look anyway */
@@ -185,7 +207,7 @@ static int jv_busy(void *arg, struct tui_screen *s)
 	struct jobview *v = arg;
 
 	(void)s;
-	return v->catchup != 0 || (!v->finished && jv_changed(v));
+	return v->pending_error != NULL || v->catchup != 0 || (!v->finished && jv_changed(v, 1));
 }
 
 /* ---- drawing ---------------------------------------------------------------------- */
@@ -512,8 +534,13 @@ static void jv_draw_keys(struct jobview *v, int y, int cols)
 		sb_adds(&sb, "  x=Cancel");
 	if (jobact_can_cleanup(ji, &why) && ji->status != JOB_SUCCEEDED)
 		sb_adds(&sb, "  C=Cleanup");
-	if (jobact_resume_phase(ji, ps, &why) > 0)
-		sb_addf(&sb, "  r=Resume at %d", jobact_resume_phase(ji, ps, &why));
+	{
+		/* the journal only for a job that could be resumed, not on every draw */
+		char undone[JOBACT_WHY_MAX];
+		int at = jobact_resume_phase(ji, ps, &why);
+		if (at > 0 && jobact_resume_check(v->site, ji, ps, undone) > 0)
+			sb_addf(&sb, "  r=Resume at %d", at);
+	}
 	sb_adds(&sb, "  b=Bundle");
 	tui_view_put(v->scr, y, 0, cols, TUI_STYLE_MUTED, sb.buf);
 	sb_free(&sb);
@@ -679,6 +706,7 @@ int jobview_action(struct site *site, const struct job_info *ji, const struct ph
 {
 	struct err e;
 	const char *why;
+	char undone[JOBACT_WHY_MAX];
 	char *text, *cmd;
 	int phase;
 
@@ -767,9 +795,19 @@ int jobview_action(struct site *site, const struct job_info *ji, const struct ph
 		return 1;
 	}
 	case 'r':
-		phase = jobact_resume_phase(ji, ps, &why);
-		if (phase == 0) {
+		if (jobact_resume_phase(ji, ps, &why) == 0) {
 			tui_error("Cannot resume job %s: %s.", ji->id, why);
+			return 1;
+		}
+		/* the journal too: a later cleanup or migration of the client undid
+		 * it; the reason names that job, too long for the message line */
+		phase = jobact_resume_check(site, ji, ps, undone);
+		if (phase == 0) {
+			text = xasprintf("Job %s (%s of %s) cannot be resumed:\n\n%s.", ji->id,
+			                 ji->mode != NULL ? ji->mode : "?",
+			                 ji->client != NULL ? ji->client : "?", undone);
+			tui_popup_text("Cannot Resume", text);
+			free(text);
 			return 1;
 		}
 		text = xasprintf("Resume job %s (%s of %s) at phase %d with a new job: nimadm -P "
@@ -1003,6 +1041,7 @@ static void jv_close(void *arg)
 	tui_timer_cancel(v->timer);
 	tui_timer_cancel(v->catchup);
 	job_tail_free(&v->tail);
+	free(v->pending_error);
 	for (size_t i = 0; i < v->ring_n; i++)
 		free(v->ring[(v->ring_start + i) % JV_KEEP].text);
 	free(v->ring);
@@ -1026,6 +1065,7 @@ struct tui_screen *jobview_new(struct site *site, const char *id, struct err *e)
 {
 	struct jobview *v = xcalloc(1, sizeof *v);
 	struct job_tail_cb cb = { .line = jv_on_line, .arg = v };
+	struct err se;
 	char *title;
 
 	v->site = site;
@@ -1036,6 +1076,10 @@ struct tui_screen *jobview_new(struct site *site, const char *id, struct err *e)
 		return NULL;
 	}
 	v->ring = xcalloc(JV_KEEP, sizeof *v->ring);
+	/* the saved stall time, as the monitor loads it: a view opened first uses it too */
+	err_clear(&se);
+	if (monitor_stall_load(site, &se) != 0)
+		v->pending_error = xstrdup(se.msg);
 	jv_history(v);
 	v->scr = tui_view_new(&jv_def, v);
 	title =

@@ -927,6 +927,21 @@ static void mon_draw_detail(struct monitor *m, int y, int cols, const struct mon
 	sb_free(&sb);
 }
 
+/* Whether r resumes ji: the monitor holds the client's other jobs, so
+ * no journal read is needed to see a later cleanup or migration. */
+static int mon_can_resume(const struct monitor *m, const struct job_info *ji)
+{
+	char why[JOBACT_WHY_MAX];
+	const char *w;
+
+	if (jobact_resume_phase(ji, NULL, &w) == 0)
+		return 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (jobact_resume_undone_by(ji, &m->jobs[i]->ji, why))
+			return 0;
+	return 1;
+}
+
 /* The keys that do something for this job now. */
 static void mon_draw_keys(struct monitor *m, int y, int cols, const struct mon_job *j)
 {
@@ -942,7 +957,7 @@ static void mon_draw_keys(struct monitor *m, int y, int cols, const struct mon_j
 			sb_adds(&sb, "  c=Continue");
 		if (!job_status_is_final(ji->status))
 			sb_adds(&sb, "  x=Cancel");
-		if (jobact_resume_phase(ji, NULL, &why) > 0)
+		if (mon_can_resume(m, ji))
 			sb_adds(&sb, "  r=Resume");
 		if (jobact_can_cleanup(ji, &why) && ji->status != JOB_SUCCEEDED)
 			sb_adds(&sb, "  C=Cleanup");

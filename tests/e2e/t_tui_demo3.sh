@@ -7,7 +7,8 @@
 # with 0505-217), watch the three side by side in the monitor, open the
 # failed aixhr01, read the knowledge base's explanation of its error, clean
 # it up (nimadm -C, after ARE YOU SURE?), then resume aixfin01 from its
-# failed phase. The journal (`nimadm-tui jobs`) is checked after each step.
+# failed phase. r on the cleaned-up aixhr01 says why it cannot be resumed
+# and starts nothing. The journal (`nimadm-tui jobs`) is checked after each step.
 # Every wait polls the screen or the journal with a time limit; one tmux
 # socket and one state directory per run.
 set -u
@@ -54,6 +55,16 @@ wait_re() {
 	local re=$1 max=${2:-15} i
 	for ((i = 0; i < max * 50; i++)); do
 		screen | grep -qE -- "$re" && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# wait_gone TEXT [SECONDS]: until the pane no longer shows TEXT.
+wait_gone() {
+	local text=$1 max=${2:-15} i
+	for ((i = 0; i < max * 50; i++)); do
+		screen | grep -qF -- "$text" || return 0
 		sleep 0.02
 	done
 	return 1
@@ -212,6 +223,21 @@ check "Enter starts the cleanup" wait_for 'started (cleanup of'
 check "and shows the cleanup job" wait_re '^cleanup +aixhr01 '
 check "the journal has the cleanup, and it succeeds" journal 'aixhr01 +cleanup +succeeded' 30
 check "the failed migration stays in the journal" journal 'aixhr01 +migrate +failed +10/12'
+
+# --- the cleaned-up migration is not resumed ---
+keys F3
+check "F3 goes back to aixhr01's migration" wait_re '^migrate aixhr01 +FAILED'
+check "which no longer offers r=Resume" wait_re '^Tab=.*  C=Cleanup  b=Bundle'
+JOBS_BEFORE=$(nt jobs 2>/dev/null | grep -c .)
+keys r
+check "r says why" wait_for 'Cannot Resume'
+check "naming the cleanup job" wait_re 'job [0-9]{8}-[0-9]{6}-aixhr01 \(nimadm -C\) cleaned it up'
+check "and what to do" wait_for 'start a new migration'
+check "no ARE YOU SURE?" eval '! screen | grep -qF "ARE YOU SURE?"'
+check "and no new job" journal_count 'aixhr01 +migrate' 1
+check "none at all" [ "$(nt jobs 2>/dev/null | grep -c .)" -eq "$JOBS_BEFORE" ]
+keys F3
+check "F3 closes the answer" wait_gone 'Cannot Resume' 5
 
 # --- resume aixfin01 from its failed phase ---
 check "F3 goes back to the monitor" back_to_monitor

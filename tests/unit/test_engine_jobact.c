@@ -199,6 +199,83 @@ static void test_jobact_resume_starts_at_the_failed_phase(void **state)
 	job_info_free(&ji);
 }
 
+/* Another job of aixdb01 (or client), created `after` seconds after fake_job's. */
+static void later_job(struct job_info *ji, const char *id, const char *mode, const char *client,
+                      enum job_status st, long after)
+{
+	memset(ji, 0, sizeof *ji);
+	str_copy(ji->id, id, sizeof ji->id);
+	ji->mode = xstrdup(mode);
+	ji->client = xstrdup(client);
+	ji->status = st;
+	ji->created = T0 / 1000 + after;
+	ji->started = st == JOB_WAITING ? 0 : ji->created + 1;
+}
+
+static void test_jobact_resume_is_undone_by_a_later_cleanup_or_migration(void **state)
+{
+	struct job_info ji, other;
+	char why[JOBACT_WHY_MAX];
+
+	(void)state;
+	fake_job(&ji, JOB_FAILED, 8, 10);
+	ji.created = T0 / 1000;
+	/* the job itself does not undo itself */
+	assert_false(jobact_resume_undone_by(&ji, &ji, why));
+	/* a cleanup that ran after it: refused, naming the cleanup and what to do */
+	later_job(&other, "20261121-110000-aixdb01", "cleanup", "aixdb01", JOB_SUCCEEDED, 60);
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	assert_string_equal(why, "job 20261121-110000-aixdb01 (nimadm -C) cleaned it up after it "
+	                         "failed: start a new migration");
+	/* a cleanup that failed may have removed part of it: refused too */
+	other.status = JOB_FAILED;
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	assert_non_null(strstr(why, "and failed: clean up again, then start a new migration"));
+	/* one still running */
+	other.status = JOB_RUNNING;
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	assert_non_null(strstr(why, "is cleaning it up"));
+	/* a cleanup cancelled before it started changed nothing */
+	other.status = JOB_CANCELLED;
+	other.started = 0;
+	assert_false(jobact_resume_undone_by(&ji, &other, why));
+	job_info_free(&other);
+	/* an earlier cleanup, or one of another client, does not count */
+	later_job(&other, "20261121-090000-aixdb01", "cleanup", "aixdb01", JOB_SUCCEEDED, -3600);
+	assert_false(jobact_resume_undone_by(&ji, &other, why));
+	job_info_free(&other);
+	later_job(&other, "20261121-110000-aixhr01", "cleanup", "aixhr01", JOB_SUCCEEDED, 60);
+	assert_false(jobact_resume_undone_by(&ji, &other, why));
+	job_info_free(&other);
+	/* a later migration of the client that started: resume that one */
+	later_job(&other, "20261121-110000-aixdb01", "migrate", "aixdb01", JOB_FAILED, 60);
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	assert_string_equal(why, "job 20261121-110000-aixdb01, a later migration of aixdb01, ran "
+	                         "after it: resume that job or start a new migration");
+	other.status = JOB_SUCCEEDED;
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	assert_non_null(strstr(why, "succeeded: nothing to resume"));
+	/* created in the same second: the id orders them */
+	other.created = ji.created;
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	/* one still waiting for a slot has not started */
+	other.status = JOB_WAITING;
+	other.started = 0;
+	assert_false(jobact_resume_undone_by(&ji, &other, why));
+	job_info_free(&other);
+	/* a wake-up of the alternate disk is no migration and no cleanup */
+	later_job(&other, "20261121-110000-aixdb01", "wakeup", "aixdb01", JOB_SUCCEEDED, 60);
+	assert_false(jobact_resume_undone_by(&ji, &other, why));
+	job_info_free(&other);
+	/* the refusal says how the job ended */
+	ji.status = JOB_CANCELLED;
+	later_job(&other, "20261121-110000-aixdb01", "cleanup", "aixdb01", JOB_SUCCEEDED, 60);
+	assert_true(jobact_resume_undone_by(&ji, &other, why));
+	assert_non_null(strstr(why, "after it was cancelled"));
+	job_info_free(&other);
+	job_info_free(&ji);
+}
+
 static void test_jobact_cleanup_takes_the_client_and_spot(void **state)
 {
 	struct job_info ji;
@@ -424,7 +501,7 @@ static void test_jobact_resume_and_cleanup_submit_new_jobs(void **state)
 	struct nimadm_params *p = migration();
 	struct job_info ji, nj;
 	struct err e;
-	char id[JOB_ID_MAX], rid[JOB_ID_MAX], cid[JOB_ID_MAX];
+	char id[JOB_ID_MAX], rid[JOB_ID_MAX], cid[JOB_ID_MAX], why[JOBACT_WHY_MAX];
 	char *argv0;
 
 	unsetenv("FAKE_GATE");
@@ -436,20 +513,26 @@ static void test_jobact_resume_and_cleanup_submit_new_jobs(void **state)
 	assert_int_equal(ji.status, JOB_FAILED);
 	unsetenv("FAKE_FAIL_PHASE");
 	assert_int_equal(jobact_resume_phase(&ji, NULL, NULL), 4);
-	assert_int_equal(jobact_cleanup(f->site, &ji, cid, &e), 0);
-	assert_true(wait_for(f, cid, final, &nj));
-	assert_int_equal(nj.status, JOB_SUCCEEDED);
-	assert_string_equal(nj.mode, "cleanup");
-	assert_non_null(strstr(nj.command, "nimadm -C -c aixdb01 -s spot_7300_02"));
-	job_info_free(&nj);
+	/* alone in the journal, the failed job can be resumed */
+	assert_int_equal(jobact_resume_check(f->site, &ji, NULL, why), 4);
+	assert_string_equal(why, "");
 	assert_int_equal(jobact_resume(f->site, &ji, 4, rid, &e), 0);
 	assert_true(wait_for(f, rid, final, &nj));
 	assert_int_equal(nj.status, JOB_SUCCEEDED);
 	assert_int_equal(nj.from_phase, 4);
 	assert_string_equal(nj.mode, "migrate");
 	job_info_free(&nj);
-	/* the resume's first call ran phase 4: the fake recorded its argv */
-	argv0 = xasprintf("%s/argv.2", f->fake);
+	/* once the resume ran, the failed job is not resumed again */
+	assert_int_equal(jobact_resume_check(f->site, &ji, NULL, why), 0);
+	assert_non_null(strstr(why, rid));
+	assert_int_equal(jobact_cleanup(f->site, &ji, cid, &e), 0);
+	assert_true(wait_for(f, cid, final, &nj));
+	assert_int_equal(nj.status, JOB_SUCCEEDED);
+	assert_string_equal(nj.mode, "cleanup");
+	assert_non_null(strstr(nj.command, "nimadm -C -c aixdb01 -s spot_7300_02"));
+	job_info_free(&nj);
+	/* the resume's first call (the second call) ran phase 4: the fake recorded its argv */
+	argv0 = xasprintf("%s/argv.1", f->fake);
 	{
 		FILE *fp = fopen(argv0, "r");
 		char buf[4096];
@@ -461,6 +544,51 @@ static void test_jobact_resume_and_cleanup_submit_new_jobs(void **state)
 		assert_non_null(strstr(buf, "-P\n4\n"));
 	}
 	free(argv0);
+	job_info_free(&ji);
+}
+
+static size_t count_jobs(struct fx *f)
+{
+	struct job_info *jobs;
+	size_t n = 0;
+
+	assert_int_equal(job_list(f->site, &jobs, &n, NULL), 0);
+	job_list_free(&jobs, n);
+	return n;
+}
+
+static void test_jobact_resume_is_refused_once_a_cleanup_ran(void **state)
+{
+	struct fx *f = *state;
+	struct nimadm_params *p = migration();
+	struct job_info ji, nj;
+	struct err e;
+	char id[JOB_ID_MAX], cid[JOB_ID_MAX], rid[JOB_ID_MAX], why[JOBACT_WHY_MAX];
+	char *want;
+
+	unsetenv("FAKE_GATE");
+	setenv("FAKE_FAIL_PHASE", "6", 1);
+	err_clear(&e);
+	assert_int_equal(jobact_submit(f->site, p, 0, 0, id, &e), 0);
+	params_free(&p);
+	assert_true(wait_for(f, id, final, &ji));
+	assert_int_equal(ji.status, JOB_FAILED);
+	unsetenv("FAKE_FAIL_PHASE");
+	assert_int_equal(jobact_cleanup(f->site, &ji, cid, &e), 0);
+	assert_true(wait_for(f, cid, final, &nj));
+	assert_int_equal(nj.status, JOB_SUCCEEDED);
+	job_info_free(&nj);
+	/* the cleanup removed what the resume would continue from */
+	want = xasprintf("job %s (nimadm -C) cleaned it up after it failed: start a new migration",
+	                 cid);
+	assert_int_equal(jobact_resume_check(f->site, &ji, NULL, why), 0);
+	assert_string_equal(why, want);
+	assert_int_equal(jobact_resume(f->site, &ji, 6, rid, &e), -1);
+	assert_non_null(strstr(e.msg, want));
+	assert_non_null(strstr(e.msg, "cannot be resumed"));
+	/* nothing started */
+	assert_int_equal(count_jobs(f), 2);
+	free(want);
 	job_info_free(&ji);
 }
 
@@ -480,6 +608,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_job_pause_is_refused_for_a_single_nimadm_call,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobact_resume_and_cleanup_submit_new_jobs,
+		                                setup, teardown),
+		cmocka_unit_test(test_jobact_resume_is_undone_by_a_later_cleanup_or_migration),
+		cmocka_unit_test_setup_teardown(test_jobact_resume_is_refused_once_a_cleanup_ran,
 		                                setup, teardown),
 	};
 	return cmocka_run_group_tests_name("engine_jobact", tests, NULL, NULL);

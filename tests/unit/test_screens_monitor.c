@@ -189,6 +189,7 @@ static const int durations[PHASE_MAX + 1] = { 0,  300, 30,  60, 10,  420, 2400,
 struct jdef {
 	const char *id;
 	const char *client;
+	const char *mode;    /* NULL: migrate */
 	const char *fixture; /* output: a file of fixtures/ */
 	const char *cut;     /* keep the output up to the first line holding this */
 	const char *status;
@@ -212,14 +213,14 @@ static void make_job(struct fx *f, const struct jdef *j, pid_t pid)
 
 	assert_int_equal(site_mkdirs(dir, 0, NULL), 0);
 	sb_addf(&sb,
-	        "[job]\nmode = migrate\nclient = %s\ncreated = %lld\nstep = %d\nfrom_phase = "
+	        "[job]\nmode = %s\nclient = %s\ncreated = %lld\nstep = %d\nfrom_phase = "
 	        "%d\nto_phase = 0\n\n[argv]\n00 = nimadm\n01 = -c\n02 = %s\n03 = -s\n04 = "
 	        "spot_7300_02\n05 = -l\n06 = lpp_7300_02\n07 = -d\n08 = hdisk1\n09 = -j\n10 = "
 	        "cachevg\n11 = -Y\n\n[params]\nmode = migrate\nclient = %s\nspot = "
 	        "spot_7300_02\nlpp_source = lpp_7300_02\ndisks = hdisk1\ncache_vg = "
 	        "cachevg\naccept_licenses = yes\n",
-	        j->client, NOW_S - j->started_ago - 5, j->step, j->from_phase, j->client,
-	        j->client);
+	        j->mode != NULL ? j->mode : "migrate", j->client, NOW_S - j->started_ago - 5,
+	        j->step, j->from_phase, j->client, j->client);
 	path = xasprintf("%s/job.ini", dir);
 	write_file(path, sb.buf);
 	free(path);
@@ -707,6 +708,109 @@ static void write_file_in(struct fx *f, const char *name, const char *text)
 	free(path);
 }
 
+static void assert_dump_lacks(struct fx *f, const char *name, const char *unwanted)
+{
+	char *text = dump_text(f, name);
+
+	if (strstr(text, unwanted) != NULL)
+		fail_msg("dump %s has \"%s\":\n%s", name, unwanted, text);
+	free(text);
+}
+
+static void test_jobview_uses_the_saved_stall_time_when_opened_first(void **state)
+{
+	struct fx *f = *state;
+
+	make_lab_jobs(f);
+	/* nothing saved: the default calls aixbat01's 20 quiet minutes a stall */
+	run_inline(f, OPEN_JOB, "20261121-094000-aixbat01", ":dump default\n");
+	assert_dump_has(f, "default", "STALLED, no output for 0:20:00");
+	/* a new session whose first screen is the job view reads tui.ini */
+	write_file_in(f, "tui.ini", "[monitor]\nstall_minutes = 30\n");
+	monitor_set_stall(MONITOR_STALL_DEFAULT_S);
+	run_inline(f, OPEN_JOB, "20261121-094000-aixbat01", ":dump saved\n");
+	assert_dump_has(f, "saved", "Job 20261121-094000-aixbat01: last output 1200s ago");
+	assert_dump_lacks(f, "saved", "STALLED");
+	assert_int_equal(monitor_stall(), 30 * 60);
+	/* one it cannot use is reported, and the default applies */
+	write_file_in(f, "tui.ini", "[monitor]\nstall_minutes = forever\n");
+	monitor_set_stall(MONITOR_STALL_DEFAULT_S);
+	run_inline(f, OPEN_JOB, "20261121-094000-aixbat01", ":wait-idle\n:dump bad\n");
+	assert_dump_has(f, "bad", "The saved settings are ignored:");
+	assert_dump_has(f, "bad", "STALLED, no output for 0:20:00");
+}
+
+static size_t count_job_dirs(struct fx *f)
+{
+	struct job_info *jobs;
+	size_t n = 0;
+
+	assert_int_equal(job_list(f->site, &jobs, &n, NULL), 0);
+	job_list_free(&jobs, n);
+	return n;
+}
+
+static void test_jobview_resume_is_refused_once_a_cleanup_ran(void **state)
+{
+	struct fx *f = *state;
+	static const struct jdef cleanup = { .id = "20261121-100000-aixfin01",
+		                             .client = "aixfin01",
+		                             .mode = "cleanup",
+		                             .status = "succeeded",
+		                             .started_ago = 1800,
+		                             .ended = 1 };
+	size_t before;
+
+	make_lab_jobs(f);
+	/* the failed migration alone: r resumes it */
+	run_inline(f, OPEN_JOB, "20261121-083000-aixfin01", ":dump alone\n");
+	assert_dump_has(f, "alone", "r=Resume at 9");
+	/* nimadm -C ran after it: r is not offered, and says why when pressed */
+	make_job(f, &cleanup, 4242);
+	before = count_job_dirs(f);
+	run_inline(f, OPEN_JOB, "20261121-083000-aixfin01", ":dump cleaned\nr\n:dump refused\n");
+	assert_dump_lacks(f, "cleaned", "r=Resume");
+	assert_dump_has(f, "refused",
+	                "Job 20261121-083000-aixfin01 (migrate of aixfin01) cannot be resumed:");
+	assert_dump_has(f, "refused",
+	                "20261121-100000-aixfin01 (nimadm -C) cleaned it up after it");
+	assert_dump_lacks(f, "refused", "ARE YOU SURE?");
+	/* nothing started */
+	assert_int_equal(count_job_dirs(f), before);
+}
+
+static void test_monitor_offers_no_resume_once_a_cleanup_ran(void **state)
+{
+	struct fx *f = *state;
+	static const struct jdef cleanup = { .id = "20261121-100000-aixfin01",
+		                             .client = "aixfin01",
+		                             .mode = "cleanup",
+		                             .status = "succeeded",
+		                             .started_ago = 1800,
+		                             .ended = 1 };
+
+	make_lab_jobs(f);
+	make_job(f, &cleanup, 4242);
+	/* the cursor on aixfin01's migration */
+	run_inline(f, OPEN_MONITOR, NULL,
+	           "Home\n:dump r0\nDown\n:dump r1\nDown\n:dump r2\nDown\n:dump r3\nDown\n"
+	           ":dump r4\nDown\n:dump r5\nDown\n:dump r6\nDown\n:dump r7\n");
+	for (int i = 0; i <= 7; i++) {
+		char name[16];
+		char *text;
+		snprintf(name, sizeof name, "r%c", (char)('0' + i));
+		text = dump_text(f, name);
+		if (strstr(text, "> aixfin01   migrate") != NULL) {
+			assert_null(strstr(text, "r=Resume"));
+			assert_non_null(strstr(text, "C=Cleanup"));
+			free(text);
+			return;
+		}
+		free(text);
+	}
+	fail_msg("the cursor never reached aixfin01's migration");
+}
+
 static void test_jobview_refuses_pause_of_a_single_call_job(void **state)
 {
 	struct fx *f = *state;
@@ -897,33 +1001,48 @@ static int find_job_with(struct fx *f, const char * not, const char *text, char 
 static void test_live_failure_explained_cleaned_up_and_resumed(void **state)
 {
 	struct fx *f = *state;
-	char id[JOB_ID_MAX], cid[JOB_ID_MAX], rid[JOB_ID_MAX];
+	char id[JOB_ID_MAX], id2[JOB_ID_MAX], cid[JOB_ID_MAX], rid[JOB_ID_MAX];
 	char *ini;
 	char *path;
+	size_t before;
 
 	monitor_set_clock(NULL);
 	setenv("FAKE_FAIL_PHASE", "3", 1);
 	assert_int_equal(submit(f, "aixweb02", 0, id), 0);
 	assert_true(wait_job(f, id, is_failed));
 	unsetenv("FAKE_FAIL_PHASE");
-	/* the failure explained, then the cleanup asked for and started */
+	/* the failure explained, then resumed from the failed phase: a new job,
+	 * phases 3 to 12 one call each */
 	run_inline(f, OPEN_JOB, id,
 	           ":wait-idle\n:dump failed\nTab\n:dump messages\nEnter\n:dump explained\nF3\n"
-	           "C\n:dump ask\nEnter\n:wait-idle\n:dump cleanup\n");
+	           "r\n:dump ask\nEnter\n:wait-idle\n:dump resumed\n");
 	assert_dump_has(f, "failed", "FAILED in phase 3 of 12");
 	assert_dump_has(f, "messages", "0505-187 nimadm: Error cloning altinst_rootvg on client.");
 	assert_dump_has(f, "explained", "What to do:");
-	assert_dump_has(f, "ask", "nimadm -C -c aixweb02 -s spot_7300_02");
-	assert_true(find_job_with(f, id, "mode = cleanup", cid));
-	assert_dump_has(f, "cleanup", "cleanup aixweb02");
-	assert_dump_has(f, "cleanup", "(this kind of job has no phases)");
-	assert_true(wait_job(f, cid, is_succeeded));
-	/* resume from the failed phase: a new job, phases 3 to 12 one call each */
-	run_inline(f, OPEN_JOB, id, "r\n:dump ask\nEnter\n:wait-idle\n:dump resumed\n");
 	assert_dump_has(f, "ask", "at phase 3");
 	assert_true(find_job_with(f, id, "from_phase = 3", rid));
 	assert_true(wait_job(f, rid, is_succeeded));
-	/* both were logged like smit.script: the cleanup, then each phase's call */
+	/* a second failure, cleaned up with nimadm -C */
+	setenv("FAKE_FAIL_PHASE", "3", 1);
+	assert_int_equal(submit(f, "aixweb02", 0, id2), 0);
+	assert_true(wait_job(f, id2, is_failed));
+	unsetenv("FAKE_FAIL_PHASE");
+	run_inline(f, OPEN_JOB, id2, "C\n:dump ask\nEnter\n:wait-idle\n:dump cleanup\n");
+	assert_dump_has(f, "ask", "nimadm -C -c aixweb02 -s spot_7300_02");
+	assert_true(find_job_with(f, id2, "mode = cleanup", cid));
+	assert_dump_has(f, "cleanup", "cleanup aixweb02");
+	assert_dump_has(f, "cleanup", "(this kind of job has no phases)");
+	assert_true(wait_job(f, cid, is_succeeded));
+	/* the cleanup removed what a resume would continue from: r says so, starts nothing */
+	before = count_job_dirs(f);
+	run_inline(f, OPEN_JOB, id2, ":wait-idle\n:dump cleaned\nr\n:dump refused\n");
+	assert_dump_lacks(f, "cleaned", "r=Resume");
+	/* the pop-up wraps the reason where the job ids' lengths put it */
+	assert_dump_has(f, "refused", "Cannot Resume");
+	assert_dump_has(f, "refused", "(nimadm -C) cleaned it up");
+	assert_dump_lacks(f, "refused", "ARE YOU SURE?");
+	assert_int_equal(count_job_dirs(f), before);
+	/* both were logged like smit.script: each phase's call, then the cleanup */
 	path = xasprintf("%s/nimadm-tui.script", f->tmp);
 	ini = read_file(path);
 	assert_non_null(ini);
@@ -1032,6 +1151,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_monitor_reports_a_saved_stall_time_it_cannot_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobview_refuses_pause_of_a_single_call_job,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_jobview_uses_the_saved_stall_time_when_opened_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jobview_resume_is_refused_once_a_cleanup_ran,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_offers_no_resume_once_a_cleanup_ran,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobview_cancel_asks_first_and_f3_keeps_the_job,
 		                                setup, teardown),
