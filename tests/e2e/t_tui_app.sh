@@ -19,57 +19,14 @@ SCALE=${TUI_APP_TIME_SCALE:-0.002}
 command -v tmux >/dev/null || { echo "SKIP: no tmux"; exit 0; }
 [ -x "$PROG" ] || { echo "FAIL: $PROG not built"; exit 1; }
 
-tm() { tmux -S "$SOCK" "$@"; }
+TMUX_PANE_TARGET=app
+# shellcheck source=tests/support/tmux.sh
+source "${NIMADM_TUI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/support/tmux.sh"
 cleanup() {
 	tm kill-server 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
-
-screen() { tm capture-pane -p -t app; }
-
-# wait_for TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
-wait_for() {
-	local text=$1 max=${2:-15} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-# wait_re REGEX [SECONDS]: until the pane matches an extended regex.
-wait_re() {
-	local re=$1 max=${2:-15} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qE -- "$re" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-wait_gone() {
-	local text=$1 max=${2:-15} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" || return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what"
-		echo "---- screen ----"
-		screen
-		echo "----------------"
-		FAILS=$((FAILS + 1))
-	fi
-}
 
 # fkey N: function key N as this run sends it (F-keys, or Esc then the digit).
 fkey() {
@@ -79,7 +36,6 @@ fkey() {
 		tm send-keys -t app "F$1"
 	fi
 }
-keys() { tm send-keys -t app "$@"; }
 
 # A plain shell in an 80x24 window, with a private home and state.
 start_shell() {

@@ -25,7 +25,13 @@ SCALE=${TUI_DEMO3_TIME_SCALE:-0.001}
 command -v tmux >/dev/null || { echo "SKIP: no tmux"; echo "0 passed, 0 failed"; exit 0; }
 [ -x "$PROG" ] || { echo "FAIL: $PROG not built"; echo "0 passed, 1 failed"; exit 1; }
 
-tm() { tmux -S "$SOCK" "$@"; }
+TMUX_PANE_TARGET=demo
+# shellcheck source=tests/support/tmux.sh
+source "$SRC/tests/support/tmux.sh"
+check_extra() {
+	echo "---- journal ----"
+	nt jobs 2>&1
+}
 nt() { NIMSIM_TIME_SCALE=$SCALE "$PROG" --demo --state-dir "$SD" "$@"; }
 cleanup() {
 	tm kill-server 2>/dev/null
@@ -36,39 +42,6 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-
-screen() { tm capture-pane -p -t demo; }
-keys() { tm send-keys -t demo "$@"; }
-
-# wait_for TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
-wait_for() {
-	local text=$1 max=${2:-15} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-# wait_re REGEX [SECONDS]: until the pane matches an extended regex.
-wait_re() {
-	local re=$1 max=${2:-15} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qE -- "$re" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-# wait_gone TEXT [SECONDS]: until the pane no longer shows TEXT.
-wait_gone() {
-	local text=$1 max=${2:-15} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" || return 0
-		sleep 0.02
-	done
-	return 1
-}
 
 # journal REGEX [SECONDS]: until `nimadm-tui jobs` has a line matching REGEX.
 journal() {
@@ -92,23 +65,6 @@ journal_count() {
 # from_phase CLIENT PHASE: how many of CLIENT's jobs were asked to start at PHASE.
 from_phase() {
 	cat "$SD"/jobs/*-"$1"/job.ini 2>/dev/null | grep -c "^from_phase = $2\$"
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok   $what"
-		PASSES=$((PASSES + 1))
-	else
-		echo "FAIL $what"
-		echo "---- screen ----"
-		screen
-		echo "---- journal ----"
-		nt jobs 2>&1
-		echo "----------------"
-		FAILS=$((FAILS + 1))
-	fi
 }
 
 # back_to_monitor: F3 until the monitor is on top (the job views opened on

@@ -18,42 +18,15 @@ FAILS=0 PASSES=0
 command -v tmux >/dev/null || { echo "SKIP: no tmux"; echo "0 passed, 0 failed"; exit 0; }
 [ -x "$PROG" ] || { echo "FAIL: $PROG not built"; echo "0 passed, 1 failed"; exit 1; }
 
-tm() { tmux -S "$SOCK" "$@"; }
+TMUX_PANE_TARGET=follow
+# shellcheck source=tests/support/tmux.sh
+source "$SRC/tests/support/tmux.sh"
 cleanup() { tm kill-server 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-
-screen() { tm capture-pane -p -t follow; }
-
-# wait_for TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
-wait_for() {
-	local text=$1 max=${2:-10} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.02
-	done
-	return 1
-}
 
 # the row of the viewer holding the cursor ('>' in the first column)
 cursor_row() { screen | sed -n '3,22p' | grep '^>' | head -1; }
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok   $what"
-		PASSES=$((PASSES + 1))
-	else
-		echo "FAIL $what"
-		echo "---- screen ----"
-		screen
-		echo "----------------"
-		FAILS=$((FAILS + 1))
-	fi
-}
-
-shows() { screen | grep -qF -- "$1"; }
-not_shows() { ! screen | grep -qF -- "$1"; }
 cursor_on() { cursor_row | grep -qF -- "$1"; }
 
 append() {

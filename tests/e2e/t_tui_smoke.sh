@@ -15,45 +15,12 @@ FAILS=0
 command -v tmux >/dev/null || { echo "SKIP: no tmux"; exit 0; }
 [ -x "$DEMO" ] || { echo "FAIL: $DEMO not built"; exit 1; }
 
-tm() { tmux -S "$SOCK" "$@"; }
+TMUX_PANE_TARGET=smoke
+WAIT_SECONDS=10
+# shellcheck source=tests/support/tmux.sh
+source "${NIMADM_TUI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/support/tmux.sh"
 cleanup() { tm kill-server 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-
-screen() { tm capture-pane -p -t smoke; }
-
-# wait_for TEXT [SECONDS]: until the pane shows TEXT (a fixed string).
-wait_for() {
-	local text=$1 max=${2:-10} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-# wait_gone TEXT [SECONDS]: until the pane no longer shows TEXT.
-wait_gone() {
-	local text=$1 max=${2:-10} i
-	for ((i = 0; i < max * 50; i++)); do
-		screen | grep -qF -- "$text" || return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok   $what"
-	else
-		echo "FAIL $what"
-		echo "---- screen ----"
-		screen
-		echo "----------------"
-		FAILS=$((FAILS + 1))
-	fi
-}
 
 # A plain shell in an 80x24 window; the demo runs in it.
 start_shell() {
