@@ -19,6 +19,13 @@ struct app_watch {
 	void *arg;
 };
 
+/* Work that outlives its screen, cancelled by app_shutdown(). */
+struct app_work {
+	unsigned id;
+	app_cancel_fn *cancel;
+	void *arg;
+};
+
 static struct app_state {
 	struct site *site;
 	struct tui_source *cmd_src;
@@ -32,6 +39,9 @@ static struct app_state {
 	char *help_buf;             /* the last composed help text (check explanations) */
 	int refreshing;             /* the load was asked for with F2: say when it is in */
 	struct app_cmdlog *cmdlogs; /* commands under way, for nimadm-tui.log */
+	struct app_work *works;     /* app_work_begin(), not ended yet */
+	size_t nworks;
+	unsigned next_work;
 } app;
 
 /* ---- every command the screens run goes to nimadm-tui.log (like smit.log) ---- */
@@ -413,6 +423,30 @@ void app_setup(struct site *site)
 	/* the inventory is read when a screen first wants it (app_inventory_want) */
 }
 
+unsigned app_work_begin(app_cancel_fn *cancel, void *arg)
+{
+	app.works = xreallocarray(app.works, app.nworks + 1, sizeof *app.works);
+	if (++app.next_work == 0)
+		app.next_work = 1;
+	app.works[app.nworks].id = app.next_work;
+	app.works[app.nworks].cancel = cancel;
+	app.works[app.nworks].arg = arg;
+	app.nworks++;
+	return app.next_work;
+}
+
+void app_work_end(unsigned id)
+{
+	for (size_t i = 0; id != 0 && i < app.nworks; i++) {
+		if (app.works[i].id == id) {
+			memmove(&app.works[i], &app.works[i + 1],
+			        (app.nworks - i - 1) * sizeof *app.works);
+			app.nworks--;
+			return;
+		}
+	}
+}
+
 void app_shutdown(void)
 {
 	tui_on_refresh(NULL, NULL);
@@ -420,6 +454,13 @@ void app_shutdown(void)
 		inventory_load_cancel(&app.load);
 		/* whoever waits for it (a pick list) must hear that it will not come */
 		app_notify_watchers();
+	}
+	/* a snapshot or a check still running would outlast the drain below:
+	 * cancelled, its commands end in it (newest first; each is forgotten
+	 * before its hook runs, so the hook may call app_work_end) */
+	while (app.nworks > 0) {
+		struct app_work w = app.works[--app.nworks];
+		w.cancel(w.arg);
 	}
 	tui_remove_source(&app.cmd_src);
 	/* cancelled loads and runs free themselves once their commands report */
@@ -436,6 +477,7 @@ void app_shutdown(void)
 	inventory_free(&app.inv);
 	free(app.inv_error);
 	free(app.watches);
+	free(app.works);
 	free(app.help_buf);
 	memset(&app, 0, sizeof app);
 }

@@ -58,6 +58,15 @@ int tui_main_known_screen(const char *screen);
 void app_setup(struct site *site);
 /* Cancels background work and frees the state (before tui_end()). */
 void app_shutdown(void);
+/* Work a screen started that may outlive it (a snapshot, a post-migration
+ * check): app_shutdown() calls cancel(arg) for each one still registered
+ * before it drains the command set, so nothing is left running or
+ * allocated; cancel must free what the work's end would have freed. Returns
+ * an id for app_work_end(), called when the work ends on its own (harmless
+ * with 0 or twice). */
+typedef void app_cancel_fn(void *arg);
+unsigned app_work_begin(app_cancel_fn *cancel, void *arg);
+void app_work_end(unsigned id);
 
 /* The site (master, command set, state directory). */
 struct site *app_site(void);

@@ -129,6 +129,7 @@ struct pc_run {
 	struct tui_status *st;
 	struct postcheck_run *run;
 	char *client;
+	unsigned work; /* app_work_begin(): cancelled if the program ends first */
 };
 
 static void pc_say(struct pc_run *r, enum tui_stream s, const char *fmt, ...) TUI_PRINTFLIKE(3, 4);
@@ -166,11 +167,32 @@ static void pc_progress(void *arg, const struct snapshot_item *it, size_t finish
 		       it->message != NULL ? ": " : "", it->message != NULL ? it->message : "");
 }
 
+static void pc_free(struct pc_run *r)
+{
+	tui_status_free(&r->st);
+	free(r->client);
+	free(r);
+}
+
+/* The program ends before the check does (app_shutdown): stop its commands
+ * (post_migration's too), say so in the log, and free what done would have. */
+static void pc_cancel(void *arg)
+{
+	struct pc_run *r = arg;
+
+	postcheck_run_cancel(&r->run);
+	pc_say(r, TUI_STDERR, "nimadm-tui: postcheck of %s cancelled: the program ended first",
+	       r->client);
+	tui_status_finish(r->st, 0);
+	pc_free(r);
+}
+
 static void pc_done(void *arg, struct postcheck *pc, const struct err *e)
 {
 	struct pc_run *r = arg;
 
 	r->run = NULL;
+	app_work_end(r->work);
 	if (pc == NULL) {
 		pc_say(r, TUI_STDERR, "nimadm-tui: postcheck of %s failed: %s", r->client,
 		       e != NULL ? e->msg : "?");
@@ -200,9 +222,7 @@ static void pc_done(void *arg, struct postcheck *pc, const struct err *e)
 		tui_status_finish(r->st, worst != PC_FAIL);
 		postcheck_free(&pc);
 	}
-	tui_status_free(&r->st);
-	free(r->client);
-	free(r);
+	pc_free(r);
 	tui_set_dirty();
 }
 
@@ -288,13 +308,12 @@ static int pc_submit(void *arg, struct tui_screen *d, struct tui_field_error *fe
 	strv_free(&cli);
 	free(path);
 	if (r->run == NULL) {
-		tui_status_free(&r->st);
-		free(r->client);
-		free(r);
+		pc_free(r);
 		fe->field = e.field != NULL ? e.field : NULL;
 		snprintf(fe->msg, sizeof fe->msg, "%s", e.msg);
 		return -1;
 	}
+	r->work = app_work_begin(pc_cancel, r);
 	pc_say(r, TUI_STDOUT, "Checking %s after its migration, through the master...", r->client);
 	tui_status_push(r->st);
 	return 0;

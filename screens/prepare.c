@@ -384,6 +384,9 @@ static void pv_rebuild(struct plan_view *v)
 			if (s->job_id != NULL)
 				pv_add(v, TUI_STYLE_BOLD, 16, "job %s (j opens its job view)",
 				       s->job_id);
+			else if (s->as_job)
+				pv_add(v, TUI_STYLE_BOLD, 16,
+				       "runs as a job: in the monitor, j opens it once started");
 			if (s->cleanup_of >= 0)
 				pv_add(v, TUI_STYLE_MUTED, 16,
 				       "runs even after a failure, once step %d ran",
@@ -1067,7 +1070,8 @@ struct snap_run {
 	struct tui_status *st;
 	struct snapshot_take *take;
 	char *client;
-	int closed; /* the dialog went; done frees */
+	int closed;    /* the dialog went; done frees */
+	unsigned work; /* app_work_begin(): cancelled if the program ends first */
 };
 
 static void ps_line(struct snap_run *r, enum tui_stream s, const char *fmt, ...)
@@ -1099,11 +1103,32 @@ static void ps_progress(void *arg, const struct snapshot_item *it, size_t finish
 	        it->message != NULL && it->status != SNAP_OK ? it->message : "");
 }
 
+static void ps_free(struct snap_run *r)
+{
+	tui_status_free(&r->st);
+	free(r->client);
+	free(r);
+}
+
+/* The program ends before the snapshot does (app_shutdown): stop its
+ * commands, say so in the log, and free what done would have freed. */
+static void ps_cancel(void *arg)
+{
+	struct snap_run *r = arg;
+
+	snapshot_take_cancel(&r->take);
+	ps_line(r, TUI_STDERR, "nimadm-tui: snapshot of %s cancelled: the program ended first",
+	        r->client);
+	tui_status_finish(r->st, 0);
+	ps_free(r);
+}
+
 static void ps_done(void *arg, struct snapshot *snap, const struct err *e)
 {
 	struct snap_run *r = arg;
 
 	r->take = NULL;
+	app_work_end(r->work);
 	if (snap == NULL) {
 		ps_line(r, TUI_STDERR, "nimadm-tui: snapshot of %s failed: %s", r->client,
 		        e != NULL ? e->msg : "?");
@@ -1146,9 +1171,7 @@ static void ps_done(void *arg, struct snapshot *snap, const struct err *e)
 		tui_status_finish(r->st, 1);
 		snapshot_free(&snap);
 	}
-	tui_status_free(&r->st);
-	free(r->client);
-	free(r);
+	ps_free(r);
 	tui_set_dirty();
 }
 
@@ -1191,13 +1214,12 @@ static int ps_submit(void *arg, struct tui_screen *d, struct tui_field_error *fe
 	err_clear(&e);
 	r->take = snapshot_take_start(app_site(), app_site()->set, &o, &cb, &e);
 	if (r->take == NULL) {
-		tui_status_free(&r->st);
-		free(r->client);
-		free(r);
+		ps_free(r);
 		fe->field = e.field;
 		snprintf(fe->msg, sizeof fe->msg, "%s", e.msg);
 		return -1;
 	}
+	r->work = app_work_begin(ps_cancel, r);
 	ps_line(r, TUI_STDOUT, "Collecting the configuration of %s through the master...",
 	        r->client);
 	tui_status_push(r->st);

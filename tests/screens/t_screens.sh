@@ -76,6 +76,8 @@ mask() {
 		-e 's/(pre|post)_migration\.[0-9]{12}/\1_migration.YYMMDDHHMMSS/g' \
 		-e 's/\(exit (-?[0-9]+), [0-9]+\.[0-9] s\)/(exit \1, N.N s)/g' \
 		-e 's/answered in [0-9][^|]*/answered in .../g' \
+		-e 's/(ended at|elapsed) [0-9:]+/\1 TIME/g' \
+		-e 's/  [0-9]{2}:[0-9]{2}  [0-9]+:[0-9]{2}:[0-9]{2}/  HH:MM  H:MM:SS/g' \
 		-e "s/$NEWDAY1 $NEWYEAR1/$DAY1 $YEAR1/g" -e "s/$NEWDAY2 $NEWYEAR2/$DAY2 $YEAR2/g" \
 		-e "s/$NEWDAY1/$DAY1/g" -e "s/$NEWDAY2/$DAY2/g" "$1"
 }
