@@ -268,6 +268,7 @@ struct check_result *check_result_dup(const struct check_result *r)
 		t->host = dup_or_null(s->host);
 		t->command = dup_or_null(s->command);
 		t->status = s->status;
+		t->via_status = s->via_status;
 		t->note = dup_or_null(s->note);
 		for (size_t k = 0; k < s->lines.n; k++)
 			strv_push(&t->lines, s->lines.v[k]);
@@ -318,6 +319,10 @@ struct cJSON *check_result_to_json(const struct check_result *r)
 			cJSON_AddNumberToObject(e, "status", ev->status);
 		else
 			cJSON_AddNullToObject(e, "status");
+		if (ev->via_status >= 0)
+			cJSON_AddNumberToObject(e, "via_status", ev->via_status);
+		else
+			cJSON_AddNullToObject(e, "via_status");
 		json_str(e, "note", ev->note);
 		l = cJSON_AddArrayToObject(e, "lines");
 		for (size_t k = 0; k < ev->lines.n; k++)

@@ -90,9 +90,11 @@ char *check_help_explain(const char *id);
 struct check_evidence {
 	char *host;        /* where it ran: "master" or the client */
 	char *command;     /* as run: "lsattr -El sys0 -a ncargs", "rsh aixbat01 lsattr ..." */
-	int status;        /* exit status; -1 when it did not end by itself (see note) */
-	char *note;        /* "timed out after 20000 ms", "rsh does not pass the remote exit
-	                      status", or NULL */
+	int status;        /* exit status (on a client: the remote command's own); -1 when it
+	                      did not end by itself or no remote status came back (see note) */
+	int via_status;    /* on a client: the exit status of rsh/c_rsh itself; -1 unknown */
+	char *note;        /* "timed out after 20000 ms", "rsh exit 0" (rsh's own status where
+	                      it differs), "no exit status came back from ...", or NULL */
 	struct strv lines; /* the lines that decided, as printed (stdout then stderr) */
 };
 

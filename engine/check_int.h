@@ -200,7 +200,9 @@ void chk_fix(struct check_ctx *x, struct check_result *r, const char *section);
 struct chk_cmd *chk_cmd_of(struct check_ctx *x, enum chk_kind k);
 struct chk_cmd *chk_need(struct check_ctx *x, struct check_result *r, enum chk_kind k,
                          int allow_err);
-/* Did it run to its own end (not timed out, cancelled or unstartable)? */
+/* Did it run to its own end (not timed out, cancelled or unstartable) and, on a
+ * client, did its exit status come back (not res.remote_lost: the client was
+ * reached and the command ran there)? res.status is then the command's own. */
 int chk_cmd_ran(const struct chk_cmd *c);
 /* stdout, or stdout and stderr together (owned). */
 const char *chk_out(const struct chk_cmd *c, size_t *len);

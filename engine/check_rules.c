@@ -540,7 +540,13 @@ void chk_rule_client_reach(struct check_ctx *x, struct check_result *r)
 	}
 	why = chk_cmd_why(p);
 	r->timed_out = p->res.timed_out;
-	if (ok_o) {
+	if (chk_cmd_ran(p)) {
+		/* Its exit status came back: the transport works, oslevel -s did not. */
+		chk_set(r, CHECK_ERROR,
+		        "%s client: %s reaches it, but oslevel -s there gave no level (%s): its "
+		        "other checks cannot run",
+		        h->connect, right, p->res.status != 0 ? why : "printed no level");
+	} else if (ok_o) {
 		chk_set(r, CHECK_FAIL,
 		        "%s client: %s fails (%s) but %s works: NIM's connect attribute does not "
 		        "match the client",
@@ -900,6 +906,14 @@ void chk_rule_client_tcb(struct check_ctx *x, struct check_result *r)
 		return;
 	chk_ev_grep(chk_ev(r, c), c, "deflt", 1);
 	memset(&ss, 0, sizeof ss);
+	if (c->out.len == 0 && c->res.status != 0) {
+		/* Nothing found is silent and 0; this is odmget failing. */
+		char *why = chk_cmd_why(c);
+		chk_ev_grep(chk_ev(r, c), c, NULL, 3);
+		chk_set(r, CHECK_ERROR, "odmget failed (exit %d): %s", c->res.status, why);
+		free(why);
+		return;
+	}
 	if (c->out.len > 0 && aixparse_odmget(chk_out(c, &len), c->out.len, &ss, NULL) != 0) {
 		aixparse_stanzas_clear(&ss);
 		chk_set(r, CHECK_ERROR, "cannot read the output of odmget");
@@ -982,7 +996,12 @@ void chk_rule_client_lppchk(struct check_ctx *x, struct check_result *r)
 		return;
 	}
 	free(text);
-	if (l.consistent) {
+	if (l.consistent && c->res.status != 0) {
+		/* Consistent is silent and 0 (FORMATS.md); a silent failure proves nothing. */
+		char *why = chk_cmd_why(c);
+		chk_set(r, CHECK_ERROR, "lppchk -v printed nothing but failed: %s", why);
+		free(why);
+	} else if (l.consistent) {
 		chk_set(r, CHECK_PASS, "lppchk -v printed nothing: the software is consistent");
 	} else {
 		for (size_t i = 0; i < l.filesets.n; i++)

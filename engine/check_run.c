@@ -460,6 +460,7 @@ static void chk_cmd_not_run(struct check_run *run, struct chk_cmd *c, int timed_
 	c->res.status = timed_out ? 128 + 15 : 127;
 	c->res.timed_out = timed_out;
 	c->res.start_errno = timed_out ? 0 : -1;
+	c->res.via_status = -1;
 	str_copy(c->res.errmsg, why, sizeof c->res.errmsg);
 	c->state = CHK_DONE;
 	chk_handle(run, c);
@@ -529,10 +530,16 @@ static void chk_pump(struct check_run *run)
 
 /* ---- reading outputs -------------------------------------------------------------------- */
 
-int chk_cmd_ran(const struct chk_cmd *c)
+/* Did it end by itself (not timed out, cancelled or unstartable)? */
+static int chk_cmd_ended(const struct chk_cmd *c)
 {
 	return c != NULL && c->state == CHK_DONE && c->res.exited && !c->res.timed_out &&
 	       !c->res.cancelled && c->res.start_errno == 0;
+}
+
+int chk_cmd_ran(const struct chk_cmd *c)
+{
+	return chk_cmd_ended(c) && !c->res.remote_lost;
 }
 
 const char *chk_out(const struct chk_cmd *c, size_t *len)
@@ -573,6 +580,8 @@ char *chk_cmd_why(const struct chk_cmd *c)
 		return xstrdup(c->res.errmsg[0] != '\0' ? c->res.errmsg : "did not run");
 	if ((line = chk_first_line(sb_str(&c->err))) != NULL)
 		return line;
+	if (c->res.remote_lost)
+		return xstrdup(c->res.errmsg[0] != '\0' ? c->res.errmsg : "not reached");
 	if (!c->res.exited)
 		return xasprintf("killed by signal %d", c->res.signal);
 	if (c->res.status != 0)
@@ -894,16 +903,28 @@ struct check_evidence *chk_ev(struct check_result *r, const struct chk_cmd *c)
 	ev = &r->evidence[r->nevidence++];
 	memset(ev, 0, sizeof *ev);
 	ev->status = -1;
+	ev->via_status = -1;
 	if (c == NULL)
 		return ev;
 	ev->host = xstrdup(c->where->kind == HOST_NIM ? c->where->name : "master");
 	ev->command = xstrdup(c->display);
-	if (c->state == CHK_DONE && c->res.exited && !c->res.timed_out && !c->res.cancelled &&
-	    c->res.start_errno == 0)
+	if (c->where->kind == HOST_NIM && c->where->remote_status && c->state == CHK_DONE)
+		ev->via_status = c->res.via_status;
+	if (chk_cmd_ran(c))
 		ev->status = c->res.status;
-	if (c->res.timed_out || c->res.cancelled || c->res.start_errno != 0)
+	if (c->res.timed_out || c->res.cancelled || c->res.start_errno != 0 || c->state != CHK_DONE)
 		ev->note = xstrdup(c->res.errmsg[0] != '\0' ? c->res.errmsg : "did not run");
-	else if (c->where->kind == HOST_NIM && c->where->connect == NIM_CONNECT_SHELL)
+	else if (c->res.remote_lost)
+		/* rsh's own status is not the command's: it says how the connection went */
+		ev->note = xasprintf("%s exit %d; no exit status came back: not reached",
+		                     c->where->connect == NIM_CONNECT_NIMSH ? "c_rsh" : "rsh",
+		                     c->res.via_status);
+	else if (ev->via_status >= 0 && ev->via_status != ev->status)
+		ev->note = xasprintf("%s exit %d",
+		                     c->where->connect == NIM_CONNECT_NIMSH ? "c_rsh" : "rsh",
+		                     ev->via_status);
+	else if (c->where->kind == HOST_NIM && !c->where->remote_status &&
+	         c->where->connect == NIM_CONNECT_SHELL)
 		ev->note = xstrdup("rsh does not pass the remote exit status");
 	return ev;
 }
@@ -982,8 +1003,17 @@ struct chk_cmd *chk_need(struct check_ctx *x, struct check_result *r, enum chk_k
 			chk_ev_grep(chk_ev(r, p), p, NULL, 3);
 			r->timed_out = p->res.timed_out;
 			why = chk_cmd_why(p);
-			chk_set(r, CHECK_ERROR, "not checked: %s did not answer (%s)", x->h->name,
-			        why);
+			if (p->res.remote_lost)
+				chk_set(r, CHECK_ERROR, "not checked: %s was not reached (%s)",
+				        x->h->name, why);
+			else if (chk_cmd_ran(p))
+				chk_set(
+				    r, CHECK_ERROR,
+				    "not checked: %s answered, but oslevel -s gave no level (%s)",
+				    x->h->name, why);
+			else
+				chk_set(r, CHECK_ERROR, "not checked: %s did not answer (%s)",
+				        x->h->name, why);
 			free(why);
 		} else {
 			chk_set(r, CHECK_ERROR, "not checked: %s was not contacted", x->h->name);
@@ -999,7 +1029,12 @@ struct chk_cmd *chk_need(struct check_ctx *x, struct check_result *r, enum chk_k
 		chk_ev_grep(ev, c, NULL, 3);
 		r->timed_out = c->res.timed_out;
 		why = chk_cmd_why(c);
-		chk_set(r, CHECK_ERROR, "not checked: %s: %s", c->display, why);
+		if (c->res.remote_lost)
+			/* rsh or c_rsh did not get there: the client is the matter */
+			chk_set(r, CHECK_ERROR, "not checked: %s was not reached: %s: %s",
+			        c->where->name, c->display, why);
+		else
+			chk_set(r, CHECK_ERROR, "not checked: %s: %s", c->display, why);
 		free(why);
 		return NULL;
 	}
@@ -1376,6 +1411,9 @@ static void chk_on_lsnim_client(struct check_run *run, struct chk_host *h, struc
 	h->nim = host_nim_new(h->name, run->site->master, conn);
 	h->other = host_nim_new(h->name, run->site->master,
 	                        conn == NIM_CONNECT_NIMSH ? NIM_CONNECT_SHELL : NIM_CONNECT_NIMSH);
+	/* The remote command's own exit status, and "not reached" told from "failed". */
+	h->nim->remote_status = 1;
+	h->other->remote_status = 1;
 	{
 		const char *argv[] = { "oslevel", "-s", NULL };
 		chk_queue(run, h, CK_C_OTHER, h->other, run->probe_timeout_ms, NULL, argv, 1);

@@ -91,7 +91,7 @@ run 3 bat --demo check -c aixbat01 -s spot_7300_02 -l lpp_7300_02
 has bat "Prerequisites for nimadm: SPOT spot_7300_02 (target 7300-02-02-2420)" \
 	"master (NIM master, SPOT and lpp_source)" "aixbat01 (client)" \
 	"FAIL  client.ncargs" "ncargs is 6; nimadm needs at least 256" \
-	"\$ rsh aixbat01 lsattr -El sys0 -a ncargs   [exit 0; rsh does not pass the remote exit status]" \
+	"\$ rsh aixbat01 lsattr -El sys0 -a ncargs   [exit 0]" \
 	"chdev -l sys0 -a ncargs=256" "OK    client.reach" "OK    master.oslevel" \
 	"Summary: 2 hosts, 29 checks:" "Result: FAILED: 1 check failed"
 check "bat: master before the client" \
@@ -101,6 +101,14 @@ check "bat: evidence of a passing check shown" \
 	bash -c "! grep -qF '\$ rsh aixbat01 prtconf' '$T/bat.out'"
 run 3 batv --demo check -c aixbat01 -s spot_7300_02 -l lpp_7300_02 --verbose
 has batv "\$ rsh aixbat01 prtconf"
+# The remote command's exit status, rsh's own where it differs; a client rsh does not
+# reach: client.reach fails with its fix, the other checks say "not reached".
+run 3 fin --demo check -c aixfin01,aixweb02 -s spot_7300_02 -l lpp_7300_02
+has fin "\$ rsh aixfin01 lppchk -v   [exit 1; rsh exit 0]" \
+	"FAIL  client.reach             shell client: rsh fails (rcmd: connect: aixweb02: Connection refused)" \
+	"\$ rsh aixweb02 oslevel -s   [rsh exit 1; no exit status came back: not reached]" \
+	"ERR   client.ncargs            not checked: aixweb02 was not reached (rcmd: connect: aixweb02: Connection refused)" \
+	"chsubserver -a -v shell -p tcp6 -r inetd"
 
 # --- warnings alone: exit 0 and say so --------------------------------------------------
 run 0 app --demo check -c aixapp01 -s spot_7300_02 -l lpp_7300_02
@@ -136,6 +144,8 @@ for x in d:
     assert x["status"] in ("pass", "warn", "fail", "skipped", "error")
     for ev in x["evidence"]:
         assert "command" in ev and "status" in ev and isinstance(ev["lines"], list)
+        assert "via_status" in ev, ev
+        assert "rsh does not pass" not in (ev["note"] or ""), ev
 hosts = []
 for x in d:
     if x["host"] not in hosts:
@@ -144,6 +154,20 @@ assert hosts[0] == "master" and len(hosts) == 18, hosts
 n = r("aixbat01", "client.ncargs")
 assert n["status"] == "fail" and "chdev -l sys0 -a ncargs=256" in n["fix"]
 assert n["evidence"][0]["command"] == "rsh aixbat01 lsattr -El sys0 -a ncargs"
+# The exit status of the remote command; that of rsh beside it, noted where they differ.
+e = n["evidence"][0]
+assert e["status"] == 0 and e["via_status"] == 0 and e["note"] is None, e
+e = r("aixfin01", "client.lppchk")["evidence"][0]
+assert e["command"] == "rsh aixfin01 lppchk -v", e
+assert e["status"] == 1 and e["via_status"] == 0 and e["note"] == "rsh exit 0", e
+e = r("aixapp01", "client.tcb")["evidence"][0]
+assert e["command"].startswith("c_rsh aixapp01 ") and e["status"] == 0 and e["via_status"] == 0, e
+# Not reached: no status of the command, that of rsh, and the checks say so.
+e = r("aixweb02", "client.reach")["evidence"][0]
+assert e["status"] is None and e["via_status"] == 1 and "not reached" in e["note"], e
+for c in ("client.ncargs", "client.lppchk", "job.disks"):
+    x = r("aixweb02", c)
+    assert x["status"] == "error" and "aixweb02 was not reached" in x["summary"], x
 assert r("aixsec01", "client.tcb")["status"] == "fail"
 assert r("aixlog01", "client.lv_names")["status"] == "fail"
 assert r("aixmb01", "client.multibos")["status"] == "fail"

@@ -29,8 +29,11 @@ struct lab {
 	char *state;
 };
 
-/* Opens the demo lab (file NULL) or tests/fixtures/check/FILE, with private state. */
-static void lab_open(struct lab *lb, const char *file)
+/*
+ * Opens the demo lab (file NULL) or tests/fixtures/check/FILE, with private state;
+ * with extra, a copy of FILE with extra appended (more clients, faults).
+ */
+static void lab_open_extra(struct lab *lb, const char *file, const char *extra)
 {
 	const char *tmp = getenv("TMPDIR"), *src = getenv("NIMADM_TUI_SRC");
 	struct site_opts so;
@@ -50,11 +53,30 @@ static void lab_open(struct lab *lb, const char *file)
 		path = xasprintf("%s/tests/fixtures/check/%s", src != NULL ? src : ".", file);
 		so.lab = path;
 	}
+	if (extra != NULL) {
+		char *copy = xasprintf("%s/lab.lab", lb->state), buf[4096];
+		FILE *in = fopen(path, "r"), *out = fopen(copy, "w");
+		size_t n;
+		if (in == NULL || out == NULL)
+			fail_msg("cannot copy %s to %s: %s", path, copy, strerror(errno));
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+			assert_int_equal(fwrite(buf, 1, n, out), n);
+		fputs(extra, out);
+		fclose(in);
+		assert_int_equal(fclose(out), 0);
+		free(path);
+		so.lab = path = copy;
+	}
 	err_clear(&e);
 	lb->site = site_open(&so, &e);
 	free(path);
 	if (lb->site == NULL)
 		fail_msg("site_open(%s): %s", file != NULL ? file : "demo", e.msg);
+}
+
+static void lab_open(struct lab *lb, const char *file)
+{
+	lab_open_extra(lb, file, NULL);
 }
 
 static void lab_close(struct lab *lb)
@@ -711,8 +733,10 @@ static void test_check_fix_texts_carry_the_concrete_commands(void **state)
 	has(r->fix, "chdev -l sys0 -a ncargs=256");
 	assert_string_equal(r->def->code, "0403-027");
 	assert_string_equal(r->evidence[0].command, "rsh aixbat01 lsattr -El sys0 -a ncargs");
+	/* The remote command's own status came back, the same as rsh's: nothing to note. */
 	assert_int_equal(r->evidence[0].status, 0);
-	has(r->evidence[0].note, "rsh does not pass");
+	assert_int_equal(r->evidence[0].via_status, 0);
+	assert_null(r->evidence[0].note);
 	assert_int_equal(r->evidence[0].lines.n, 1);
 	has(r->evidence[0].lines.v[0], "ncargs");
 	has(r->evidence[0].lines.v[0], " 6 ");
@@ -722,6 +746,11 @@ static void test_check_fix_texts_carry_the_concrete_commands(void **state)
 	r = expect(rep, "aixfin01", "client.lppchk", F);
 	has(r->summary, "bos.net.nfs.client");
 	has(r->fix, "-a filesets=\"bos.net.nfs.client\"");
+	/* lppchk -v exited 1 on the client; rsh itself 0. */
+	assert_string_equal(r->evidence[0].command, "rsh aixfin01 lppchk -v");
+	assert_int_equal(r->evidence[0].status, 1);
+	assert_int_equal(r->evidence[0].via_status, 0);
+	assert_string_equal(r->evidence[0].note, "rsh exit 0");
 	r = expect(rep, "aixlog01", "client.lv_names", F);
 	has(r->summary, "fslv_applogs01 (14)");
 	has(r->fix, "chlv -n fslv_applog fslv_applogs01");
@@ -1143,6 +1172,190 @@ static void test_check_hanging_client_ends_at_its_timeout_while_the_others_compl
 	lab_close(&lb);
 }
 
+/*
+ * Clients whose commands fail on the client itself, over rsh and c_rsh, and
+ * clients that rsh does not get to for some commands: the check lab with
+ * faults. A fault on the master's rsh (host = master) stands for a connection
+ * lost after the probe; it matches the rsh command line exactly.
+ */
+static const char remote_lab[] =
+    "\n"
+    "[client rfail01]\n"
+    "connect = shell\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3ea0001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3ea0002\n"
+    "[fault rfail01_lsattr]\n"
+    "host = rfail01\n"
+    "command = lsattr\n"
+    "message = lsattr: 0514-519 The following attribute is not valid: ncargs\n"
+    "status = 1\n"
+    "[fault rfail01_lppchk]\n"
+    "host = rfail01\n"
+    "command = lppchk\n"
+    "status = 1\n"
+    "[fault rfail01_odmget]\n"
+    "host = rfail01\n"
+    "command = odmget\n"
+    "message = odmget: 0518-506 Cannot open the object class PdAt.\n"
+    "status = 1\n"
+    "\n"
+    "[client rfail02]\n"
+    "connect = nimsh\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3ea1001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3ea1002\n"
+    "[fault rfail02_odmget]\n"
+    "host = rfail02\n"
+    "command = odmget\n"
+    "message = odmget: 0518-506 Cannot open the object class PdAt.\n"
+    "status = 2\n"
+    "\n"
+    "[client rlost01]\n"
+    "connect = shell\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3eb0001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3eb0002\n"
+    "[fault rlost01_lppchk]\n"
+    "host = master\n"
+    "command = rsh rlost01 ''\\''lppchk'\\'' '\\''-v'\\''; echo __nimadm_tui_rc=$?'\n"
+    "message = rcmd: connect: rlost01: Connection refused\n"
+    "[fault rlost01_odmget]\n"
+    "host = master\n"
+    "command = rsh rlost01 ''\\''odmget'\\'' '\\''-q'\\'' '\\''attribute=TCB_STATE'\\'' "
+    "'\\''PdAt'\\''; echo __nimadm_tui_rc=$?'\n"
+    "message = rcmd: connect: rlost01: Connection refused\n"
+    "\n"
+    "[client rlost02]\n"
+    "connect = nimsh\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3eb1001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3eb1002\n"
+    "[fault rlost02_lppchk]\n"
+    "host = master\n"
+    "command = c_rsh rlost02 ''\\''lppchk'\\'' '\\''-v'\\'''\n"
+    "message = 0042-006 c_rsh: (From_Master) connect Connection refused to rlost02\n"
+    "\n"
+    "[client rnolvl01]\n"
+    "connect = shell\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3ec0001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3ec0002\n"
+    "[fault rnolvl01_oslevel]\n"
+    "host = rnolvl01\n"
+    "command = oslevel\n"
+    "message = ksh: oslevel:  not found.\n"
+    "status = 127\n";
+
+static void test_check_evidence_has_the_remote_status_and_a_lost_client_is_not_reached(void **state)
+{
+	struct lab lb;
+	struct check_request req = lab_req("rfail01,rfail02,rlost01,rlost02,rnolvl01,upd01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open_extra(&lb, "check.lab", remote_lab);
+	rep = run(&lb, &req);
+
+	/* Failed on the client over rsh: the command's own status, rsh's beside it. */
+	r = expect(rep, "rfail01", "client.ncargs", E);
+	has(r->summary, "0514-519");
+	assert_string_equal(r->evidence[0].command, "rsh rfail01 lsattr -El sys0 -a ncargs");
+	assert_int_equal(r->evidence[0].status, 1);
+	assert_int_equal(r->evidence[0].via_status, 0);
+	assert_string_equal(r->evidence[0].note, "rsh exit 0");
+	/* lppchk -v printed nothing and exited 1: not "consistent" (rsh said 0). */
+	r = expect(rep, "rfail01", "client.lppchk", E);
+	has(r->summary, "exit status 1");
+	assert_int_equal(r->evidence[0].status, 1);
+	/* odmget failed: TCB unknown, not "not installed"; the same over c_rsh. */
+	r = expect(rep, "rfail01", "client.tcb", E);
+	has(r->summary, "odmget failed (exit 1): odmget: 0518-506");
+	r = expect(rep, "rfail02", "client.tcb", E);
+	has(r->summary, "odmget failed (exit 2)");
+	assert_string_equal(r->evidence[0].command,
+	                    "c_rsh rfail02 odmget -q attribute=TCB_STATE PdAt");
+	assert_int_equal(r->evidence[0].status, 2);
+	assert_int_equal(r->evidence[0].via_status, 2);
+	assert_null(r->evidence[0].note); /* c_rsh passes the status on */
+	expect(rep, "rfail01", "client.reach", P);
+	expect(rep, "rfail02", "client.reach", P);
+	expect(rep, "rfail02", "client.lppchk", P);
+
+	/* rsh did not get there for lppchk and odmget: not reached, not failed (the
+	 * connection's own words used to read as lppchk's complaint, and an empty
+	 * odmget as TCB not installed). */
+	r = expect(rep, "rlost01", "client.lppchk", E);
+	has(r->summary, "not checked: rlost01 was not reached");
+	has(r->summary, "Connection refused");
+	assert_int_equal(r->evidence[0].status, -1);
+	assert_int_equal(r->evidence[0].via_status, 1);
+	has(r->evidence[0].note, "rsh exit 1; no exit status came back");
+	r = expect(rep, "rlost01", "client.tcb", E);
+	has(r->summary, "rlost01 was not reached");
+	expect(rep, "rlost01", "client.reach", P);
+	expect(rep, "rlost01", "client.ncargs", P);
+	r = expect(rep, "rlost02", "client.lppchk", E);
+	has(r->summary, "rlost02 was not reached");
+	has(r->summary, "0042-006");
+	assert_int_equal(r->evidence[0].status, -1);
+	has(r->evidence[0].note, "c_rsh exit 1; no exit status came back");
+	expect(rep, "rlost02", "client.tcb", P);
+
+	/* rsh works, oslevel -s does not: not a transport to fix. */
+	r = expect(rep, "rnolvl01", "client.reach", E);
+	has(r->summary, "shell client: rsh reaches it, but oslevel -s there gave no level");
+	has(r->summary, "oslevel:  not found");
+	assert_null(r->fix);
+	assert_int_equal(r->evidence[0].status, 127);
+	r = expect(rep, "rnolvl01", "client.ncargs", E);
+	has(r->summary, "rnolvl01 answered, but oslevel -s gave no level");
+
+	expect(rep, "upd01", "client.ncargs", P);
+	expect(rep, "upd01", "client.lppchk", P);
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
+/* The demo's unreachable clients: client.reach fails with the fix, the rest are not reached. */
+static void test_check_unreachable_client_fails_reach_and_is_not_reached_elsewhere(void **state)
+{
+	struct lab lb;
+	struct check_request req = demo_req("aixweb02,aixold01");
+	struct check_report *rep;
+	const struct check_result *r;
+
+	(void)state;
+	lab_open(&lb, NULL);
+	rep = run(&lb, &req);
+	r = expect(rep, "aixweb02", "client.reach", F);
+	has(r->summary, "shell client: rsh fails (rcmd: connect: aixweb02: Connection refused)");
+	has(r->fix, "rsh aixweb02 oslevel -s");
+	assert_string_equal(r->evidence[0].command, "rsh aixweb02 oslevel -s");
+	assert_int_equal(r->evidence[0].status, -1);
+	assert_int_equal(r->evidence[0].via_status, 1);
+	has(r->evidence[0].note, "not reached");
+	assert_string_equal(r->evidence[1].command, "c_rsh aixweb02 oslevel -s");
+	assert_int_equal(r->evidence[1].status, -1);
+	for (size_t k = 0; k < NCOLS; k++) {
+		const char *id = demo_cols[k];
+		if (strcmp(id, "client.defined") == 0 || strcmp(id, "client.cstate") == 0 ||
+		    strcmp(id, "client.reach") == 0 || strcmp(id, "client.mksysb") == 0)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			const char *c = i == 0 ? "aixweb02" : "aixold01";
+			r = expect_at(rep, c, id, E, __FILE__, __LINE__);
+			if (strstr(r->summary, "was not reached (rcmd: connect: ") == NULL)
+				fail_msg("%s %s: %s", c, id, r->summary);
+		}
+	}
+	has(expect(rep, "aixold01", "client.reach", F)->summary, "Connection timed out");
+	assert_int_equal(rep->timed_out.n, 0);
+	check_report_free(&rep);
+	lab_close(&lb);
+}
+
 static void test_check_host_timeout_cuts_a_slow_client_short(void **state)
 {
 	struct lab lb;
@@ -1381,6 +1594,10 @@ int main(void)
 		cmocka_unit_test(
 		    test_check_hanging_client_ends_at_its_timeout_while_the_others_complete),
 		cmocka_unit_test(test_check_host_timeout_cuts_a_slow_client_short),
+		cmocka_unit_test(
+		    test_check_evidence_has_the_remote_status_and_a_lost_client_is_not_reached),
+		cmocka_unit_test(
+		    test_check_unreachable_client_fails_reach_and_is_not_reached_elsewhere),
 		cmocka_unit_test(test_check_async_run_streams_and_cancels_from_a_callback),
 		cmocka_unit_test(
 		    test_check_json_results_have_host_check_status_summary_evidence_fix),
