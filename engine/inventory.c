@@ -351,8 +351,12 @@ static char *inv_task_error(const struct inv_task *t, const char *parse_error)
 
 /*
  * The text to parse, or NULL when the command failed before printing
- * anything useful. rsh does not pass the remote exit status on, so output
- * decides: a non-zero status with output is still parsed.
+ * anything useful. A client's status is its command's own (host.remote_status;
+ * a command whose status did not come back is never parsed, see
+ * inv_client_not_reached), but AIX commands print what they can and may still
+ * exit non-zero (lsvg, lslpp), so output decides: a non-zero status with output
+ * is still parsed; a silent failure (odmget, oslevel) is a failure, not an
+ * empty answer.
  */
 static const char *inv_task_text(const struct inv_task *t, size_t *len)
 {
@@ -855,6 +859,8 @@ static void inv_client_tasks(struct inventory_load *l, size_t ci)
 	l->hosts[ci] =
 	    host_nim_new(c->name, l->site->master,
 	                 strcmp(c->connect, "nimsh") == 0 ? NIM_CONNECT_NIMSH : NIM_CONNECT_SHELL);
+	/* the remote command's own status, and whether the client was reached at all */
+	l->hosts[ci]->remote_status = 1;
 	inv_client_task(l, INV_C_OSLEVEL, ci, l->opts.probe_timeout_ms, NULL, argv);
 }
 
@@ -882,6 +888,48 @@ static void inv_client_rest(struct inventory_load *l, size_t ci)
 		inv_client_task(l, INV_C_LSLPP, ci, to, NULL, lslpp);
 }
 
+/*
+ * A client command whose exit status did not come back (res.remote_lost): the
+ * client was not reached for it, or the command did not run there. Its output
+ * is rsh's or c_rsh's own, never parsed: the probe makes the client
+ * unreachable, any later command a problem saying so.
+ */
+static void inv_client_not_reached(struct inventory_load *l, const struct inv_task *t)
+{
+	struct inv_client *c = &l->inv->clients[t->index];
+	char *cmdline = inv_task_cmdline(t), *line = inv_first_line(sb_str(&t->err)), *msg;
+	const char *why = line != NULL ? line : t->res.errmsg;
+
+	msg = xasprintf("%s: %s was not reached (%s)", cmdline, c->name, why);
+	switch (t->kind) {
+	case INV_C_OSLEVEL:
+		c->reachable = 0;
+		free(c->error);
+		c->error = msg;
+		msg = NULL;
+		break;
+	case INV_C_BOOTINFO:
+		for (size_t i = 0; i < c->ndisks; i++)
+			if (strcmp(c->disks[i].name, t->arg) == 0 &&
+			    c->disks[i].size_error == NULL) {
+				c->disks[i].size_error = msg;
+				msg = NULL;
+			}
+		break;
+	case INV_C_LSVG:
+		free(c->rootvg.error);
+		c->rootvg.error = xstrdup(msg);
+		strv_push(&c->problems, msg);
+		break;
+	default:
+		strv_push(&c->problems, msg);
+		break;
+	}
+	free(msg);
+	free(line);
+	free(cmdline);
+}
+
 static void inv_on_client(struct inventory_load *l, struct inv_task *t)
 {
 	struct inv_client *c = &l->inv->clients[t->index];
@@ -891,6 +939,10 @@ static void inv_on_client(struct inventory_load *l, struct inv_task *t)
 	int ok = 0;
 
 	err_clear(&e);
+	if (t->res.remote_lost) {
+		inv_client_not_reached(l, t);
+		return;
+	}
 	text = inv_task_text(t, &len);
 	switch (t->kind) {
 	case INV_C_OSLEVEL:

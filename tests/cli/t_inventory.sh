@@ -175,6 +175,31 @@ assert any("lsvg rootvg" in p and "0516-306" in p for p in db["problems"]), db["
 assert db["rootvg"]["known"] is False and "0516-306" in db["rootvg"]["error"]
 assert db["disks"], "the rest of the client is still read"
 '
+# a client command failing there with nothing on stdout is a problem, not an empty
+# answer (TCB unknown, not off); one that rsh does not get to is "not reached"
+cp "$DEMO" "$T/remote.lab"
+cat >>"$T/remote.lab" <<'EOF'
+
+[fault odmget_db01]
+host = aixdb01
+command = odmget
+status = 1
+[fault lost_lspv_db01]
+host = master
+command = rsh aixdb01 ''\''lspv'\''; echo __nimadm_tui_rc=$?'
+message = rcmd: connect: aixdb01: Connection refused
+EOF
+run 0 remote inventory --lab "$T/remote.lab" --json --client aixdb01
+jcheck remote '
+db = named("clients", "aixdb01")
+assert db["reachable"] is True and db["error"] is None
+assert db["tcb"] is None, db["tcb"]
+assert any(p.startswith("odmget ") and "exit status 1" in p for p in db["problems"]), db["problems"]
+lost = [p for p in db["problems"] if p.startswith("lspv: ")]
+assert lost == ["lspv: aixdb01 was not reached (rcmd: connect: aixdb01: Connection refused)"], lost
+assert db["disks"] == [], db["disks"]
+assert db["rootvg"]["known"] is True
+'
 cp "$DEMO" "$T/nonim.lab"
 cat >>"$T/nonim.lab" <<'EOF'
 

@@ -706,10 +706,12 @@ struct lab {
 	char *state;
 };
 
-static void lab_open(struct lab *lb)
+/* Opens the demo lab with private state; with extra, a copy of it with extra appended. */
+static void lab_open_extra(struct lab *lb, const char *extra)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *src = getenv("NIMADM_TUI_SRC");
 	struct site_opts so;
+	char *path = NULL;
 	struct err e;
 
 	memset(lb, 0, sizeof *lb);
@@ -720,10 +722,33 @@ static void lab_open(struct lab *lb)
 	so.argv0 = getenv("NIMADM_TUI_PROG");
 	so.demo = 1;
 	so.state_dir = lb->state;
+	if (extra != NULL) {
+		char *demo = xasprintf("%s/sim/labs/demo.lab", src != NULL ? src : "."), buf[4096];
+		FILE *in = fopen(demo, "r"), *out;
+		size_t n;
+		path = xasprintf("%s/lab.lab", lb->state);
+		out = fopen(path, "w");
+		if (in == NULL || out == NULL)
+			fail_msg("cannot copy %s to %s: %s", demo, path, strerror(errno));
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+			assert_int_equal(fwrite(buf, 1, n, out), n);
+		fputs(extra, out);
+		fclose(in);
+		assert_int_equal(fclose(out), 0);
+		free(demo);
+		so.demo = 0;
+		so.lab = path;
+	}
 	err_clear(&e);
 	lb->site = site_open(&so, &e);
+	free(path);
 	if (lb->site == NULL)
 		fail_msg("site_open(demo): %s", e.msg);
+}
+
+static void lab_open(struct lab *lb)
+{
+	lab_open_extra(lb, NULL);
 }
 
 static void lab_close(struct lab *lb)
@@ -745,6 +770,149 @@ static size_t demo_lab_clients(const struct site *site)
 		n += strncmp(line, "[client ", 8) == 0;
 	fclose(f);
 	return n;
+}
+
+/*
+ * Client commands that fail on the client with nothing on stdout, over rsh
+ * (ifail01) and c_rsh (ifail02), and clients that rsh or c_rsh does not get to
+ * after the probe answered (ilost01, ilost02): the demo lab with faults. A fault
+ * on the master's rsh/c_rsh matches its command line exactly and stands for
+ * the lost connection.
+ */
+static const char remote_lab[] =
+    "\n"
+    "[client ifail01]\n"
+    "connect = shell\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3fa0001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3fa0002\n"
+    "[fault ifail01_odmget]\n"
+    "host = ifail01\n"
+    "command = odmget\n"
+    "message = odmget: 0518-506 Cannot open the object class PdAt.\n"
+    "status = 1\n"
+    "\n"
+    "[client ifail02]\n"
+    "connect = nimsh\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3fa1001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3fa1002\n"
+    "[fault ifail02_odmget]\n"
+    "host = ifail02\n"
+    "command = odmget\n"
+    "status = 2\n"
+    "\n"
+    "[client ilost01]\n"
+    "connect = shell\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3fb0001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3fb0002\n"
+    "[fault ilost01_lsvg]\n"
+    "host = master\n"
+    "command = rsh ilost01 ''\\''lsvg'\\'' '\\''rootvg'\\''; echo __nimadm_tui_rc=$?'\n"
+    "message = rcmd: connect: ilost01: Connection refused\n"
+    "[fault ilost01_odmget]\n"
+    "host = master\n"
+    "command = rsh ilost01 ''\\''odmget'\\'' '\\''-q'\\'' '\\''attribute=TCB_STATE'\\'' "
+    "'\\''PdAt'\\''; echo __nimadm_tui_rc=$?'\n"
+    "message = rcmd: connect: ilost01: Connection refused\n"
+    "[fault ilost01_bootinfo]\n"
+    "host = master\n"
+    "command = rsh ilost01 ''\\''bootinfo'\\'' '\\''-s'\\'' '\\''hdisk1'\\''; echo "
+    "__nimadm_tui_rc=$?'\n"
+    "message = rcmd: connect: ilost01: Connection refused\n"
+    "\n"
+    "[client ilost02]\n"
+    "connect = nimsh\n"
+    "oslevel = 7200-05-06-2320\n"
+    "disk = hdisk0 size=51200 pvid=00f9a1b2c3fb1001 vg=rootvg\n"
+    "disk = hdisk1 size=51200 pvid=00f9a1b2c3fb1002\n"
+    "[fault ilost02_lslpp]\n"
+    "host = master\n"
+    "command = c_rsh ilost02 ''\\''lslpp'\\'' '\\''-Lc'\\'''\n"
+    "message = 0042-006 c_rsh: (From_Master) connect Connection refused to ilost02\n";
+
+/* The one problem of c that contains what, or a failure. */
+static const char *problem_with(const struct inv_client *c, const char *what)
+{
+	const char *found = NULL;
+
+	for (size_t i = 0; i < c->problems.n; i++)
+		if (strstr(c->problems.v[i], what) != NULL) {
+			if (found != NULL)
+				fail_msg("%s: two problems with %s", c->name, what);
+			found = c->problems.v[i];
+		}
+	if (found == NULL)
+		fail_msg("%s: no problem with %s (%zu problems)", c->name, what, c->problems.n);
+	return found;
+}
+
+static void test_inventory_uses_the_remote_status_and_a_lost_client_is_not_reached(void **state)
+{
+	struct lab lb;
+	const char *const only[] = { "ifail01", "ifail02", "ilost01", "ilost02", "aixdb01", NULL };
+	struct inventory_opts o = { .probe_timeout_ms = 10000, .clients = only };
+	struct inventory *inv;
+	struct err e;
+	const struct inv_client *c;
+	const char *p;
+
+	(void)state;
+	lab_open_extra(&lb, remote_lab);
+	err_clear(&e);
+	inv = inventory_load(lb.site, &o, &e);
+	if (inv == NULL)
+		fail_msg("inventory_load: %s", e.msg);
+
+	/* odmget failed on the client, silently on stdout: TCB unknown, not "off" (rsh said 0) */
+	c = client(inv, "ifail01");
+	assert_int_equal(c->reachable, 1);
+	assert_int_equal(c->tcb, -1);
+	assert_int_equal(c->problems.n, 1);
+	p = problem_with(c, "odmget -q attribute=TCB_STATE PdAt: ");
+	assert_non_null(strstr(p, "0518-506"));
+	assert_true(c->rootvg.known);
+	/* the same over c_rsh, with no words at all: the status says it */
+	c = client(inv, "ifail02");
+	assert_int_equal(c->reachable, 1);
+	assert_int_equal(c->tcb, -1);
+	assert_int_equal(c->problems.n, 1);
+	assert_non_null(strstr(problem_with(c, "odmget"), "exit status 2"));
+
+	/* rsh lost the client after the probe: not reached, rsh's words never parsed */
+	c = client(inv, "ilost01");
+	assert_int_equal(c->reachable, 1);
+	assert_null(c->error);
+	assert_int_equal(c->tcb, -1);
+	p = problem_with(c, "odmget");
+	assert_non_null(
+	    strstr(p, "ilost01 was not reached (rcmd: connect: ilost01: Connection refused)"));
+	assert_false(c->rootvg.known);
+	assert_non_null(strstr(c->rootvg.error, "lsvg rootvg: ilost01 was not reached"));
+	assert_non_null(strstr(problem_with(c, "lsvg rootvg: "), "was not reached"));
+	assert_int_equal(c->problems.n, 2);
+	assert_int_equal(inventory_client_find_disk(c, "hdisk0")->size_mb, 51200);
+	assert_int_equal(inventory_client_find_disk(c, "hdisk1")->size_mb, -1);
+	assert_non_null(strstr(inventory_client_find_disk(c, "hdisk1")->size_error,
+	                       "bootinfo -s hdisk1: ilost01 was not reached"));
+	assert_true(c->have_filesets);
+	/* c_rsh's own 0042-006 error: the same */
+	c = client(inv, "ilost02");
+	assert_int_equal(c->reachable, 1);
+	assert_false(c->have_filesets);
+	assert_int_equal(c->problems.n, 1);
+	problem_with(c, "lslpp -Lc: ilost02 was not reached (0042-006");
+	assert_true(c->rootvg.known);
+	assert_int_equal(c->tcb, 0);
+
+	/* and a client without faults is whole */
+	c = client(inv, "aixdb01");
+	assert_int_equal(c->reachable, 1);
+	assert_int_equal(c->problems.n, 0);
+	assert_int_equal(c->tcb, 0);
+	inventory_free(&inv);
+	lab_close(&lb);
 }
 
 static void test_inventory_demo_lab_shows_the_whole_lab(void **state)
@@ -837,6 +1005,8 @@ int main(void)
 		cmocka_unit_test(test_inventory_cancel_calls_nothing_and_frees_itself),
 		cmocka_unit_test(test_inventory_json_has_named_arrays),
 		cmocka_unit_test(test_inventory_demo_lab_shows_the_whole_lab),
+		cmocka_unit_test(
+		    test_inventory_uses_the_remote_status_and_a_lost_client_is_not_reached),
 	};
 	return cmocka_run_group_tests_name("inventory", tests, NULL, NULL);
 }
