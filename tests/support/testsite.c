@@ -7,9 +7,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testsite.h"
@@ -61,4 +63,99 @@ void test_fake_aix(const char *root, const char *const *dirs, size_t ndirs)
 		free(p);
 	}
 	free(script);
+}
+
+void test_fake_aix_open(const char *prefix, char **dir, char **fix, struct site **site)
+{
+	static const char *const dirs[] = { "bin", "out", "hosts", "state" };
+
+	*dir = test_tmpdir(prefix);
+	*fix = xasprintf("%s/tests/fixtures/snapshot", test_src_dir());
+	test_fake_aix(*dir, dirs, sizeof dirs / sizeof dirs[0]);
+	*site = test_fake_site(*dir, *dir);
+	setenv("FAKE_FIX", *fix, 1);
+	setenv("FAKE_DIR", *dir, 1);
+	setenv("FAKE_STATE", "before", 1);
+}
+
+void test_fake_aix_close(char **dir, char **fix, struct site **site)
+{
+	site_free(site);
+	if (*dir != NULL)
+		test_rm_rf(*dir);
+	free(*dir);
+	free(*fix);
+	*dir = *fix = NULL;
+}
+
+void test_write(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+	if (len > 0 && fwrite(data, 1, len, f) != len)
+		fail_msg("cannot write %s", path);
+	if (fclose(f) != 0)
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+}
+
+void test_write_text(const char *path, const char *text)
+{
+	test_write(path, text, strlen(text));
+}
+
+char *test_read_whole(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = { 0 };
+	char buf[4096];
+	size_t n;
+
+	if (f == NULL)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(&sb, buf, n);
+	fclose(f);
+	if (len != NULL)
+		*len = sb.len;
+	return sb_steal(&sb);
+}
+
+void test_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s != '\0'; s++) {
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	}
+	mkdir(p, 0755);
+	free(p);
+}
+
+char *test_tmpdir(const char *prefix)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/%s.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp", prefix);
+
+	if (mkdtemp(dir) == NULL)
+		fail_msg("mkdtemp %s: %s", dir, strerror(errno));
+	return dir;
+}
+
+void test_rm_rf(const char *dir)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", "--", dir, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
 }

@@ -21,4 +21,23 @@ struct site *test_fake_site(const char *sim_dir, const char *root);
  * the snapshot, post-check and bundle code runs. Fails the test on error. */
 void test_fake_aix(const char *root, const char *const *dirs, size_t ndirs);
 
+/* The snapshot fixtures' fake AIX in a new directory $TMPDIR/PREFIX.XXXXXX
+ * (*dir) with bin/, out/, hosts/ and state/, *fix the fixtures
+ * (tests/fixtures/snapshot) and *site a fake site on it; FAKE_FIX, FAKE_DIR
+ * and FAKE_STATE=before set for fake.sh. test_fake_aix_close() undoes it. */
+void test_fake_aix_open(const char *prefix, char **dir, char **fix, struct site **site);
+void test_fake_aix_close(char **dir, char **fix, struct site **site);
+
+/* Files for the tests; each fails the test on error. */
+void test_write(const char *path, const char *data, size_t len);
+void test_write_text(const char *path, const char *text);
+/* The whole file, NUL-terminated (its length in *len when len is not NULL). */
+char *test_read_whole(const char *path, size_t *len);
+/* mkdir -p (existing directories are fine). */
+void test_mkdirs(const char *path);
+/* A new directory $TMPDIR/PREFIX.XXXXXX (/tmp without TMPDIR). Owned. */
+char *test_tmpdir(const char *prefix);
+/* Removes DIR and everything under it (rm -rf, without a shell). */
+void test_rm_rf(const char *dir);
+
 #endif

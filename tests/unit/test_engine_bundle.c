@@ -35,34 +35,6 @@ struct fx {
 	char id[JOB_ID_MAX];
 };
 
-static const char *const fake_dirs[] = { "bin", "out", "hosts", "state" };
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL)
-		fail_msg("cannot write %s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot read %s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
-	if (len != NULL)
-		*len = sb.len;
-	return sb_steal(&sb);
-}
-
 static void nap_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -113,17 +85,8 @@ static void run_job(struct fx *f)
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 
-	f->dir = xasprintf("%s/bundletest.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
-		fail_msg("mkdtemp: %s", strerror(errno));
-	f->fix = xasprintf("%s/tests/fixtures/snapshot", test_src_dir());
-	test_fake_aix(f->dir, fake_dirs, ARRAY_LEN(fake_dirs));
-	f->site = test_fake_site(f->dir, f->dir);
-	setenv("FAKE_FIX", f->fix, 1);
-	setenv("FAKE_DIR", f->dir, 1);
-	setenv("FAKE_STATE", "before", 1);
+	test_fake_aix_open("bundletest", &f->dir, &f->fix, &f->site);
 	run_job(f);
 	*state = f;
 	return 0;
@@ -132,14 +95,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	site_free(&f->site);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(cmd);
-	free(f->dir);
-	free(f->fix);
+	test_fake_aix_close(&f->dir, &f->fix, &f->site);
 	free(f);
 	return 0;
 }
@@ -252,14 +209,14 @@ static void test_bundle_holds_journal_log_report_snapshot_and_postcheck(void **s
 	mkdir(p, 0700);
 	free(p);
 	p = xasprintf("%s/reports/aixdb01-20260101-000000.json", f->site->state_dir);
-	write_text(p, "{\"old\": true}\n");
+	test_write_text(p, "{\"old\": true}\n");
 	assert_int_equal(utime(p, &old), 0);
 	free(p);
 	p = xasprintf("%s/reports/aixdb01-20261120-010000.json", f->site->state_dir);
-	write_text(p, "{\"verdict\": \"pass\"}\n");
+	test_write_text(p, "{\"verdict\": \"pass\"}\n");
 	free(p);
 	p = xasprintf("%s/reports/aixweb01-20261120-010000.json", f->site->state_dir);
-	write_text(p, "{\"other\": \"client\"}\n");
+	test_write_text(p, "{\"other\": \"client\"}\n");
 	free(p);
 
 	err_clear(&e);
@@ -280,7 +237,7 @@ static void test_bundle_holds_journal_log_report_snapshot_and_postcheck(void **s
 
 	/* the journal, byte for byte */
 	p = job_output_path(f->site, f->id);
-	want = read_whole(p, &len);
+	want = test_read_whole(p, &len);
 	free(p);
 	q = xasprintf("jobs/%s/output.log", f->id);
 	i = raw_find(&r, q);
@@ -300,7 +257,7 @@ static void test_bundle_holds_journal_log_report_snapshot_and_postcheck(void **s
 	i = raw_find(&r, "nimadm/aixdb01_alt_mig.log");
 	assert_true(i >= 0);
 	p = xasprintf("%s/master/cat_/var/adm/ras/alt_mig/aixdb01_alt_mig.log", f->fix);
-	want = read_whole(p, &len);
+	want = test_read_whole(p, &len);
 	assert_int_equal(r.len[i], len);
 	assert_memory_equal(r.data[i], want, len);
 	free(want);
@@ -331,7 +288,7 @@ static void test_bundle_holds_journal_log_report_snapshot_and_postcheck(void **s
 	/* the post-check, as saved */
 	i = raw_find_prefix(&r, "postcheck/aixdb01-", ".json");
 	assert_true(i >= 0);
-	want = read_whole(pc->saved_json, &len);
+	want = test_read_whole(pc->saved_json, &len);
 	assert_int_equal(r.len[i], len);
 	assert_memory_equal(r.data[i], want, len);
 	free(want);

@@ -34,61 +34,18 @@ struct fx {
 	struct site *site;
 };
 
-static const char *const fake_dirs[] = { "bin", "out", "hosts", "state" };
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL)
-		fail_msg("cannot write %s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot read %s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
-	if (len != NULL)
-		*len = sb.len;
-	return sb_steal(&sb);
-}
-
 static char *fixture(const char *rel, size_t *len)
 {
 	char *p = xasprintf("%s/tests/fixtures/%s", test_src_dir(), rel);
-	char *t = read_whole(p, len);
+	char *t = test_read_whole(p, len);
 	free(p);
 	return t;
-}
-
-static void mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s != '\0'; s++) {
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0755);
-			*s = '/';
-		}
-	}
-	mkdir(p, 0755);
-	free(p);
 }
 
 static void fake_out(struct fx *f, const char *key, const char *ext, const char *text)
 {
 	char *p = xasprintf("%s/out/%s%s", f->dir, key, ext);
-	write_text(p, text);
+	test_write_text(p, text);
 	free(p);
 }
 
@@ -97,26 +54,17 @@ static void fake_file(struct fx *f, const char *path, const char *text)
 {
 	char *p = xasprintf("%s/files%s", f->dir, path), *slash = strrchr(p, '/');
 	*slash = '\0';
-	mkdirs(p);
+	test_mkdirs(p);
 	*slash = '/';
-	write_text(p, text);
+	test_write_text(p, text);
 	free(p);
 }
 
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 
-	f->dir = xasprintf("%s/pctest.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
-		fail_msg("mkdtemp: %s", strerror(errno));
-	f->fix = xasprintf("%s/tests/fixtures/snapshot", test_src_dir());
-	test_fake_aix(f->dir, fake_dirs, ARRAY_LEN(fake_dirs));
-	f->site = test_fake_site(f->dir, f->dir);
-	setenv("FAKE_FIX", f->fix, 1);
-	setenv("FAKE_DIR", f->dir, 1);
-	setenv("FAKE_STATE", "before", 1);
+	test_fake_aix_open("pctest", &f->dir, &f->fix, &f->site);
 	*state = f;
 	return 0;
 }
@@ -124,14 +72,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	site_free(&f->site);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(cmd);
-	free(f->dir);
-	free(f->fix);
+	test_fake_aix_close(&f->dir, &f->fix, &f->site);
 	free(f);
 	return 0;
 }
@@ -565,7 +507,7 @@ static void test_postcheck_saves_json_and_text_with_restore_commands(void **stat
 	newest = postcheck_newest(f->site, "aixdb01");
 	assert_string_equal(newest, pc->saved_json);
 	free(newest);
-	json = read_whole(pc->saved_json, NULL);
+	json = test_read_whole(pc->saved_json, NULL);
 	j = cJSON_Parse(json);
 	assert_non_null(j);
 	assert_string_equal(cJSON_GetObjectItem(j, "verdict")->valuestring, "warn");
@@ -590,7 +532,7 @@ static void test_postcheck_saves_json_and_text_with_restore_commands(void **stat
 	    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "counts"), "known_resets")->valueint, 12);
 	cJSON_Delete(j);
 	free(json);
-	text = read_whole(pc->saved_text, NULL);
+	text = test_read_whole(pc->saved_text, NULL);
 	assert_non_null(strstr(text, "Post-migration check of aixdb01"));
 	assert_non_null(strstr(text, "\nCHECKS\n"));
 	assert_non_null(
@@ -710,10 +652,10 @@ static void test_postcheck_without_a_snapshot_still_checks_and_says_how_to_take_
 
 	/* a newest snapshot that does not verify: the compare check fails and says why */
 	p = snapshot_dir(f->site, "aixdb01");
-	mkdirs(p);
+	test_mkdirs(p);
 	free(p);
 	p = xasprintf("%s/snapshots/aixdb01/aixdb01-20260101-000000.tar.gz", f->site->state_dir);
-	write_text(p, "garbage");
+	test_write_text(p, "garbage");
 	free(p);
 	err_clear(&e);
 	pc = postcheck_run(f->site, &o, NULL, &e);

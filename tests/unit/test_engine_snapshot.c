@@ -31,86 +31,26 @@ struct fx {
 	struct site *site;
 };
 
-static const char *const fake_dirs[] = { "bin", "out", "hosts", "state" };
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL)
-		fail_msg("cannot write %s: %s", path, strerror(errno));
-	if (len > 0 && fwrite(data, 1, len, f) != len)
-		fail_msg("cannot write %s", path);
-	fclose(f);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	write_file(path, text, strlen(text));
-}
-
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb = { 0 };
-	char buf[4096];
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot read %s: %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
-	if (len != NULL)
-		*len = sb.len;
-	return sb_steal(&sb);
-}
-
-/* mkdir -p under the scratch directory. */
-static void mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s != '\0'; s++) {
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0755);
-			*s = '/';
-		}
-	}
-	mkdir(p, 0755);
-	free(p);
-}
-
 /* An override of one command's output on any host: out/KEY (+ .err, .rc, .hang). */
 static void fake_out(struct fx *f, const char *key, const char *ext, const char *text)
 {
 	char *p = xasprintf("%s/out/%s%s", f->dir, key, ext);
-	write_text(p, text);
+	test_write_text(p, text);
 	free(p);
 }
 
 static void fake_host(struct fx *f, const char *host, const char *flag)
 {
 	char *p = xasprintf("%s/hosts/%s.%s", f->dir, host, flag);
-	write_text(p, "");
+	test_write_text(p, "");
 	free(p);
 }
 
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 
-	f->dir = xasprintf("%s/snaptest.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
-		fail_msg("mkdtemp: %s", strerror(errno));
-	f->fix = xasprintf("%s/tests/fixtures/snapshot", test_src_dir());
-	test_fake_aix(f->dir, fake_dirs, ARRAY_LEN(fake_dirs));
-	f->site = test_fake_site(f->dir, f->dir);
-	setenv("FAKE_FIX", f->fix, 1);
-	setenv("FAKE_DIR", f->dir, 1);
-	setenv("FAKE_STATE", "before", 1);
+	test_fake_aix_open("snaptest", &f->dir, &f->fix, &f->site);
 	*state = f;
 	return 0;
 }
@@ -118,14 +58,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	site_free(&f->site);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
-	free(cmd);
-	free(f->dir);
-	free(f->fix);
+	test_fake_aix_close(&f->dir, &f->fix, &f->site);
 	free(f);
 	return 0;
 }
@@ -148,7 +82,7 @@ static void assert_item_is_fixture(struct fx *f, const struct snapshot *s, const
 	const struct snapshot_item *it = snapshot_find(s, name);
 	char *p = fixture_path(f, rel);
 	size_t len;
-	char *want = read_whole(p, &len);
+	char *want = test_read_whole(p, &len);
 	char hex[SHA256_HEX_LEN];
 
 	if (it == NULL)
@@ -495,7 +429,7 @@ static void test_snapshot_open_rejects_an_archive_that_does_not_match_its_manife
 	assert_null(snapshot_open(bad, &e));
 	assert_non_null(strstr(e.msg, "files/etc/extra is in the archive but not in the manifest"));
 
-	write_text(junk, "this is not an archive\n");
+	test_write_text(junk, "this is not an archive\n");
 	err_clear(&e);
 	assert_null(snapshot_open(junk, &e));
 	assert_true(e.msg[0] != '\0');
@@ -545,10 +479,10 @@ static void test_snapshot_takes_the_exit_status_over_rsh_from_the_end_of_stdout(
 	fake_out(f, "lsvg_-l_rootvg", ".rc", "1\n");
 	/* a file without its last newline: the status marker follows on the same line */
 	p = xasprintf("%s/files/etc", f->dir);
-	mkdirs(p);
+	test_mkdirs(p);
 	free(p);
 	p = xasprintf("%s/files/etc/netsvc.conf", f->dir);
-	write_file(p, no_newline, strlen(no_newline));
+	test_write(p, no_newline, strlen(no_newline));
 	free(p);
 	s = take(f, "aixdb01", &e);
 	if (s == NULL)
@@ -581,7 +515,7 @@ static void test_snapshot_reaches_a_nimsh_client_with_c_rsh(void **state)
 	assert_int_equal(snapshot_find(s, "/etc/sendmail.cf")->exit_status, 2);
 	assert_int_equal(snapshot_find(s, "lsattr_sys0")->status, SNAP_OK);
 	p = xasprintf("%s/calls.log", f->dir);
-	log = read_whole(p, NULL);
+	log = test_read_whole(p, NULL);
 	assert_non_null(strstr(log, "master c_rsh aixnim01 'lsattr' '-El' 'sys0'\n"));
 	assert_null(strstr(log, "master rsh "));
 	assert_null(strstr(log, "__nimadm_tui_rc"));
@@ -675,7 +609,7 @@ static void test_snapshot_runs_at_most_max_running_commands_at_once(void **state
 	unsetenv("FAKE_BRACKETS");
 	if (s == NULL)
 		fail_msg("snapshot failed: %s", e.msg);
-	log = read_whole(p, NULL);
+	log = test_read_whole(p, NULL);
 	for (char *l = log; *l != '\0';) {
 		char *nl = strchr(l, '\n');
 		if (str_starts(l, "BEGIN "))
@@ -704,16 +638,16 @@ static void test_snapshot_lists_directories_and_skips_unsafe_names(void **state)
 	char *p;
 
 	p = xasprintf("%s/files/etc/ssh/sshd_config.d", f->dir);
-	mkdirs(p);
+	test_mkdirs(p);
 	free(p);
 	p = xasprintf("%s/files/etc/ssh/sshd_config", f->dir);
-	write_text(p, "Port 22\n");
+	test_write_text(p, "Port 22\n");
 	free(p);
 	p = xasprintf("%s/files/etc/ssh/sshd_config.d/50-site.conf", f->dir);
-	write_text(p, "MaxSessions 20\n");
+	test_write_text(p, "MaxSessions 20\n");
 	free(p);
 	p = xasprintf("%s/files/etc/ssh/bad\033[2Jname", f->dir);
-	write_text(p, "x\n");
+	test_write_text(p, "x\n");
 	free(p);
 	s = take(f, "aixdb01", &e);
 	if (s == NULL)
@@ -761,10 +695,10 @@ static void test_snapshot_records_a_directory_it_cannot_list(void **state)
 
 	/* no /etc/ssh on the client: unreadable */
 	p = xasprintf("%s/files/etc", f->dir);
-	mkdirs(p);
+	test_mkdirs(p);
 	free(p);
 	p = xasprintf("%s/files/etc/ssh.absent", f->dir);
-	write_text(p, "");
+	test_write_text(p, "");
 	free(p);
 	s = take(f, "aixdb01", &e);
 	if (s == NULL)
@@ -798,13 +732,13 @@ static void test_snapshot_newest_is_the_latest_stamp_then_sequence(void **state)
 	free(newest);
 	/* an older stamp and names that are not snapshots do not count */
 	p = xasprintf("%s/aixdb01-20000101-000000.tar.gz", dir);
-	write_text(p, "old");
+	test_write_text(p, "old");
 	free(p);
 	p = xasprintf("%s/aixdb01-29991231-235959.tar.gz.tmp", dir);
-	write_text(p, "not one");
+	test_write_text(p, "not one");
 	free(p);
 	p = xasprintf("%s/aixdb012-29991231-235959.tar.gz", dir);
-	write_text(p, "another client");
+	test_write_text(p, "another client");
 	free(p);
 	newest = snapshot_newest(f->site, "aixdb01");
 	assert_string_equal(newest, s->path);
