@@ -88,6 +88,51 @@ void test_fake_aix_close(char **dir, char **fix, struct site **site)
 	*dir = *fix = NULL;
 }
 
+struct site *test_lab_open(const char *lab, const char *extra, const char *prefix, char **state)
+{
+	struct site_opts so;
+	struct site *site;
+	char *path = NULL;
+	struct err e;
+
+	*state = test_tmpdir(prefix);
+	memset(&so, 0, sizeof so);
+	so.argv0 = getenv("NIMADM_TUI_PROG");
+	so.state_dir = *state;
+	if (lab != NULL)
+		path = xasprintf("%s/%s", test_src_dir(), lab);
+	if (extra != NULL) {
+		char *src = path != NULL ? path : xasprintf("%s/sim/labs/demo.lab", test_src_dir());
+		struct strbuf sb = { 0 };
+		size_t len;
+		char *text = test_read_whole(src, &len);
+		sb_add(&sb, text, len);
+		sb_adds(&sb, extra);
+		free(text);
+		free(src);
+		path = xasprintf("%s/lab.lab", *state);
+		test_write(path, sb.buf, sb.len);
+		sb_free(&sb);
+	}
+	so.lab = path;
+	so.demo = path == NULL;
+	err_clear(&e);
+	site = site_open(&so, &e);
+	if (site == NULL)
+		fail_msg("site_open(%s): %s", path != NULL ? path : "demo", e.msg);
+	free(path);
+	return site;
+}
+
+void test_lab_close(struct site **site, char **state)
+{
+	site_free(site);
+	if (*state != NULL)
+		test_rm_rf(*state);
+	free(*state);
+	*state = NULL;
+}
+
 void test_write(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");

@@ -28,6 +28,14 @@ void test_fake_aix(const char *root, const char *const *dirs, size_t ndirs);
 void test_fake_aix_open(const char *prefix, char **dir, char **fix, struct site **site);
 void test_fake_aix_close(char **dir, char **fix, struct site **site);
 
+/* A lab site with its state in a new directory $TMPDIR/PREFIX.XXXXXX (*state):
+ * LAB is a lab file under the source tree (NULL: the demo lab); with EXTRA, a
+ * copy of it with EXTRA appended (faults, more hosts) is opened instead.
+ * The simulator is $NIMADM_TUI_PROG's. Fails the test when it cannot open.
+ * test_lab_close() frees the site and removes the state. */
+struct site *test_lab_open(const char *lab, const char *extra, const char *prefix, char **state);
+void test_lab_close(struct site **site, char **state);
+
 /* Files for the tests; each fails the test on error. */
 void test_write(const char *path, const char *data, size_t len);
 void test_write_text(const char *path, const char *text);

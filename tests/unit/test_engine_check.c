@@ -21,6 +21,7 @@
 
 #include "check_int.h" /* the NFS verdicts, fed made-up probe results */
 #include "engine.h"
+#include "testsite.h"
 
 /* ---- labs ----------------------------------------------------------------------------- */
 
@@ -35,43 +36,10 @@ struct lab {
  */
 static void lab_open_extra(struct lab *lb, const char *file, const char *extra)
 {
-	const char *tmp = getenv("TMPDIR"), *src = getenv("NIMADM_TUI_SRC");
-	struct site_opts so;
-	char *path = NULL;
-	struct err e;
+	char *rel = file != NULL ? xasprintf("tests/fixtures/check/%s", file) : NULL;
 
-	memset(lb, 0, sizeof *lb);
-	lb->state = xasprintf("%s/check-lab.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(lb->state) == NULL)
-		fail_msg("mkdtemp: %s", strerror(errno));
-	memset(&so, 0, sizeof so);
-	so.argv0 = getenv("NIMADM_TUI_PROG");
-	so.state_dir = lb->state;
-	if (file == NULL) {
-		so.demo = 1;
-	} else {
-		path = xasprintf("%s/tests/fixtures/check/%s", src != NULL ? src : ".", file);
-		so.lab = path;
-	}
-	if (extra != NULL) {
-		char *copy = xasprintf("%s/lab.lab", lb->state), buf[4096];
-		FILE *in = fopen(path, "r"), *out = fopen(copy, "w");
-		size_t n;
-		if (in == NULL || out == NULL)
-			fail_msg("cannot copy %s to %s: %s", path, copy, strerror(errno));
-		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-			assert_int_equal(fwrite(buf, 1, n, out), n);
-		fputs(extra, out);
-		fclose(in);
-		assert_int_equal(fclose(out), 0);
-		free(path);
-		so.lab = path = copy;
-	}
-	err_clear(&e);
-	lb->site = site_open(&so, &e);
-	free(path);
-	if (lb->site == NULL)
-		fail_msg("site_open(%s): %s", file != NULL ? file : "demo", e.msg);
+	lb->site = test_lab_open(rel, extra, "check-lab", &lb->state);
+	free(rel);
 }
 
 static void lab_open(struct lab *lb, const char *file)
@@ -81,14 +49,7 @@ static void lab_open(struct lab *lb, const char *file)
 
 static void lab_close(struct lab *lb)
 {
-	char *cmd;
-
-	site_free(&lb->site);
-	cmd = xasprintf("rm -rf '%s'", lb->state);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", lb->state);
-	free(cmd);
-	free(lb->state);
+	test_lab_close(&lb->site, &lb->state);
 }
 
 /* A request for spot_7300_02 / lpp_7300_02 (the demo's usual target). */

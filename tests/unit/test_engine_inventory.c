@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "testsite.h"
 
 /* ---- the fake master ------------------------------------------------------ */
 
@@ -709,41 +710,7 @@ struct lab {
 /* Opens the demo lab with private state; with extra, a copy of it with extra appended. */
 static void lab_open_extra(struct lab *lb, const char *extra)
 {
-	const char *tmp = getenv("TMPDIR"), *src = getenv("NIMADM_TUI_SRC");
-	struct site_opts so;
-	char *path = NULL;
-	struct err e;
-
-	memset(lb, 0, sizeof *lb);
-	lb->state = xasprintf("%s/inv-lab.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(lb->state) == NULL)
-		fail_msg("mkdtemp: %s", strerror(errno));
-	memset(&so, 0, sizeof so);
-	so.argv0 = getenv("NIMADM_TUI_PROG");
-	so.demo = 1;
-	so.state_dir = lb->state;
-	if (extra != NULL) {
-		char *demo = xasprintf("%s/sim/labs/demo.lab", src != NULL ? src : "."), buf[4096];
-		FILE *in = fopen(demo, "r"), *out;
-		size_t n;
-		path = xasprintf("%s/lab.lab", lb->state);
-		out = fopen(path, "w");
-		if (in == NULL || out == NULL)
-			fail_msg("cannot copy %s to %s: %s", demo, path, strerror(errno));
-		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-			assert_int_equal(fwrite(buf, 1, n, out), n);
-		fputs(extra, out);
-		fclose(in);
-		assert_int_equal(fclose(out), 0);
-		free(demo);
-		so.demo = 0;
-		so.lab = path;
-	}
-	err_clear(&e);
-	lb->site = site_open(&so, &e);
-	free(path);
-	if (lb->site == NULL)
-		fail_msg("site_open(demo): %s", e.msg);
+	lb->site = test_lab_open(NULL, extra, "inv-lab", &lb->state);
 }
 
 static void lab_open(struct lab *lb)
@@ -753,8 +720,7 @@ static void lab_open(struct lab *lb)
 
 static void lab_close(struct lab *lb)
 {
-	site_free(&lb->site);
-	free(lb->state);
+	test_lab_close(&lb->site, &lb->state);
 }
 
 /* How many `[client NAME]` sections the demo lab has. */
